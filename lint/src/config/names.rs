@@ -1,0 +1,172 @@
+//! Which environment variable names look like secrets when the inventory does not list them.
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// Names that hold credentials in the wild. Matched against the upper-cased name.
+pub const BUILTIN_SECRET_PATTERNS: &[&str] = &[
+    "*_API_KEY",
+    "*_APIKEY",
+    "API_KEY",
+    "*_API_SECRET",
+    "*_TOKEN",
+    "*_SECRET",
+    "*_SECRET_KEY",
+    "SECRET_KEY",
+    "*_PASSWORD",
+    "PASSWORD",
+    "*_PASSWD",
+    "*_PASS",
+    "*_PASSPHRASE",
+    "*_PRIVATE_KEY",
+    "*_ACCESS_KEY",
+    "*_CLIENT_SECRET",
+    "*_CREDENTIALS",
+    "*_CREDENTIAL",
+    "*_AUTH_TOKEN",
+    "*_WEBHOOK_SECRET",
+    "*_WEBHOOK_URL",
+    "*_SIGNING_KEY",
+    "*_SIGNING_SECRET",
+    "*_ENCRYPTION_KEY",
+    "*_MASTER_KEY",
+    "*_HMAC_KEY",
+    "*_BEARER",
+    "*_DATABASE_URL",
+    "DATABASE_URL",
+    "*_CONNECTION_STRING",
+    "*_DSN",
+];
+
+/// Look-alikes of the patterns above that are not credentials.
+pub const BUILTIN_NOT_SECRET: &[&str] = &[
+    "*_MAX_TOKENS",
+    "*_TOKENS",
+    "TOKENIZERS_*",
+    "*_TOKEN_LIMIT",
+    "*_TOKEN_COUNT",
+    "*_TOKEN_BUDGET",
+    "CARGO_*",
+    "RUSTC_*",
+    "RUST_*",
+];
+
+/// Compiled secret-name patterns and exclusions.
+#[derive(Debug, Clone)]
+pub struct NamePatterns {
+    secret: Vec<String>,
+    secret_set: GlobSet,
+    not_secret: Vec<String>,
+    not_secret_set: GlobSet,
+}
+
+impl Default for NamePatterns {
+    fn default() -> Self {
+        Self::new(BUILTIN_SECRET_PATTERNS.iter(), BUILTIN_NOT_SECRET.iter())
+            .expect("built-in patterns are valid")
+    }
+}
+
+impl NamePatterns {
+    /// Builds from pattern strings; returns the first pattern that is not a valid glob.
+    pub fn new<S, N>(secret: S, not_secret: N) -> Result<Self, String>
+    where
+        S: IntoIterator,
+        S::Item: AsRef<str>,
+        N: IntoIterator,
+        N::Item: AsRef<str>,
+    {
+        let (secret, secret_set) = compile(secret)?;
+        let (not_secret, not_secret_set) = compile(not_secret)?;
+        Ok(NamePatterns {
+            secret,
+            secret_set,
+            not_secret,
+            not_secret_set,
+        })
+    }
+
+    /// The secret pattern `name` matches, unless an exclusion matches it too.
+    pub fn matching(&self, name: &str) -> Option<&str> {
+        if !is_env_name(name) {
+            return None;
+        }
+        let upper = name.to_ascii_uppercase();
+        if self.not_secret_set.is_match(&upper) {
+            return None;
+        }
+        let first = self.secret_set.matches(&upper).into_iter().min()?;
+        Some(&self.secret[first])
+    }
+
+    pub fn secret_patterns(&self) -> &[String] {
+        &self.secret
+    }
+
+    pub fn not_secret_patterns(&self) -> &[String] {
+        &self.not_secret
+    }
+}
+
+fn compile<I>(patterns: I) -> Result<(Vec<String>, GlobSet), String>
+where
+    I: IntoIterator,
+    I::Item: AsRef<str>,
+{
+    let mut raw = Vec::new();
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        let p = p.as_ref().to_ascii_uppercase();
+        builder.add(Glob::new(&p).map_err(|e| format!("invalid pattern `{p}`: {e}"))?);
+        raw.push(p);
+    }
+    let set = builder.build().map_err(|e| e.to_string())?;
+    Ok((raw, set))
+}
+
+/// Whether `s` can be an environment variable name as code spells them: `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn is_env_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether `s` is SCREAMING_SNAKE_CASE, the form the inventory requires.
+pub fn is_screaming_snake(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && !s.ends_with('_')
+        && !s.contains("__")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_flag_credentials_and_spare_lookalikes() {
+        let p = NamePatterns::default();
+        for name in [
+            "OPENAI_API_KEY",
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "DB_PASSWORD",
+            "STRIPE_WEBHOOK_SECRET",
+            "github_token",
+        ] {
+            assert!(p.matching(name).is_some(), "{name}");
+        }
+        for name in [
+            "HOME",
+            "RUST_LOG",
+            "CARGO_PKG_VERSION",
+            "OPENAI_MAX_TOKENS",
+            "TOKENIZERS_PARALLELISM",
+            "MAX_TOKEN_LIMIT",
+            "Bearer token",
+            "",
+        ] {
+            assert!(p.matching(name).is_none(), "{name}");
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! The pipeline, and the only place that knows its order:
+//! walk -> read -> parse -> facts -> rules -> join -> sort -> fingerprint.
+
+use std::collections::{BTreeMap, HashMap};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::context::FileContext;
+use crate::facts::{self, FileFacts};
+use crate::finding::{Finding, Location};
+use crate::join::{CrateFacts, Question};
+use crate::report::Report;
+use crate::rules;
+use crate::source::SourceFile;
+use crate::unit::{ModuleUnit, UnitFinder};
+use crate::walk::{self, Excludes, WalkSetupError, WalkedFile};
+
+/// syn's parser recurses per nesting level; deep inputs need far more than the default stack.
+const WORKER_STACK: usize = 256 * 1024 * 1024;
+
+/// What to check, beyond the configuration.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    /// Extra exclude globs, relative to the working directory.
+    pub exclude: Vec<String>,
+    /// Worker threads; `None` for all cores.
+    pub threads: Option<usize>,
+}
+
+/// Why a run could not be carried out (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Walk(#[from] WalkSetupError),
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+    #[error("cannot determine the working directory: {0}")]
+    Cwd(std::io::Error),
+}
+
+/// Everything one file contributed.
+struct FileResult {
+    findings: Vec<Finding>,
+    questions: Vec<Question>,
+    facts: FileFacts,
+    unit: ModuleUnit,
+    source: Option<String>,
+}
+
+/// Checks `options.paths` with `settings` and returns the sorted report.
+pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunError> {
+    let cwd = std::env::current_dir().map_err(RunError::Cwd)?;
+    let mut excludes = Excludes::default();
+    excludes.add(&cwd, &options.exclude)?;
+    excludes.add(&settings.base_dir, &settings.scan.exclude)?;
+    let roots = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let (files, walk_errors) = walk::walk(&roots, &excludes, &cwd)?;
+    let files: Vec<WalkedFile> = if settings.scan.tests {
+        files
+    } else {
+        files
+            .into_iter()
+            .filter(|f| !in_test_dir(&f.display))
+            .collect()
+    };
+
+    let mut finder = UnitFinder::default();
+    let units: Vec<ModuleUnit> = files
+        .iter()
+        .map(|f| finder.unit(&walk::absolute(&f.path)))
+        .collect();
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.unwrap_or(0))
+        .stack_size(WORKER_STACK)
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+    let results: Vec<FileResult> = pool.install(|| {
+        files
+            .par_iter()
+            .zip(units.into_par_iter())
+            .map(|(file, unit)| {
+                let r = check_file(settings, file, unit);
+                proc_macro2::extra::invalidate_current_thread_spans();
+                r
+            })
+            .collect()
+    });
+
+    let mut report = Report {
+        files_checked: files.len(),
+        ..Report::default()
+    };
+    for e in walk_errors {
+        report.findings.push(
+            Finding::new(
+                rules::UnparsableFile::META.name,
+                rules::UnparsableFile::META.default_severity,
+                &e.display,
+                Location::file_start(),
+                format!("cannot read `{}`: {}", e.display, e.message),
+            )
+            .with_help("fix the permissions, or exclude the path with `--exclude`"),
+        );
+    }
+    join(results, settings, &mut report);
+    finish(&mut report);
+    Ok(report)
+}
+
+fn in_test_dir(display: &str) -> bool {
+    display
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|part| part == "tests" || part == "benches")
+}
+
+/// Answers deferred questions per crate, drops findings in test-only modules when tests are
+/// not scanned, and keeps the text of files that have findings.
+fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
+    let mut by_crate: BTreeMap<&str, Vec<&FileFacts>> = BTreeMap::new();
+    for r in &results {
+        by_crate
+            .entry(&r.unit.crate_key)
+            .or_default()
+            .push(&r.facts);
+    }
+    let crates: HashMap<&str, CrateFacts> = by_crate
+        .into_iter()
+        .map(|(k, files)| (k, CrateFacts::build(files)))
+        .collect();
+    let mut texts = HashMap::new();
+    for r in &results {
+        let krate = &crates[r.unit.crate_key.as_str()];
+        if !settings.scan.tests && is_test_module(&r.unit.module, krate) {
+            continue;
+        }
+        let before = report.findings.len();
+        report.findings.extend(r.findings.iter().cloned());
+        for q in &r.questions {
+            if let Some(rule) = rules::by_name(q.rule) {
+                rule.answer(krate, q, &mut report.findings);
+            }
+        }
+        if report.findings.len() > before {
+            if let Some(text) = &r.source {
+                texts.insert(r.facts.display.clone(), text.clone());
+            }
+        }
+    }
+    report.sources = texts.into_iter().collect();
+}
+
+fn is_test_module(module: &[String], krate: &CrateFacts) -> bool {
+    (2..=module.len()).any(|n| krate.test_modules.contains(&module[..n].join("::")))
+}
+
+/// Sorts, removes exact duplicates, and assigns fingerprints that survive unrelated edits.
+fn finish(report: &mut Report) {
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.findings.dedup();
+    let mut occurrences: HashMap<(String, &'static str, String), usize> = HashMap::new();
+    for f in &mut report.findings {
+        let n = occurrences
+            .entry((f.path.clone(), f.rule, f.identity.clone()))
+            .or_insert(0);
+        f.fingerprint = fingerprint(f.rule, &f.path, &f.identity, *n);
+        *n += 1;
+    }
+}
+
+/// FNV-1a (64-bit): stable across platforms and compiler versions, unlike `DefaultHasher`.
+fn fingerprint(rule: &str, path: &str, identity: &str, occurrence: usize) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [rule, path, identity, &occurrence.to_string()] {
+        for b in part.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn check_file(settings: &Settings, file: &WalkedFile, unit: ModuleUnit) -> FileResult {
+    let mut result = FileResult {
+        findings: Vec::new(),
+        questions: Vec::new(),
+        facts: FileFacts::empty(&file.display, &unit),
+        unit,
+        source: None,
+    };
+    let unparsable = |message: String, location: Location| {
+        Finding::new(
+            rules::UnparsableFile::META.name,
+            rules::UnparsableFile::META.default_severity,
+            &file.display,
+            location,
+            message,
+        )
+    };
+    let bytes = match std::fs::read(&file.path) {
+        Ok(b) => b,
+        Err(e) => {
+            result.findings.push(
+                unparsable(format!("cannot read file: {e}"), Location::file_start())
+                    .with_help("fix the permissions, or exclude the file with `--exclude`"),
+            );
+            return result;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let source = SourceFile::new(file.path.clone(), file.display.clone(), prefix);
+            let end = source.text.len();
+            result.findings.push(
+                unparsable(
+                    format!("file is not valid UTF-8 (invalid byte at offset {at})"),
+                    Location::of(&source, crate::source::ByteSpan { start: end, end }),
+                )
+                .with_help("Rust sources must be UTF-8; re-encode the file"),
+            );
+            return result;
+        }
+    };
+    let source = SourceFile::new(file.path.clone(), file.display.clone(), text);
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        run_rules(settings, &source, &result.unit)
+    }));
+    match outcome {
+        Ok(Ok((facts, findings, questions))) => {
+            result.facts = facts;
+            result.findings = findings;
+            result.questions = questions;
+        }
+        Ok(Err(err)) => {
+            let location = Location::from_syn(&source, err.span());
+            result.findings.push(
+                unparsable(format!("file does not parse: {err}"), location)
+                    .with_label(err.to_string())
+                    .with_help("fix the syntax error, or exclude the file with `--exclude`"),
+            );
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            result.findings.push(
+                Finding::new(
+                    rules::InternalError::META.name,
+                    rules::InternalError::META.default_severity,
+                    &file.display,
+                    Location::file_start(),
+                    format!("internal error while checking this file: {what}"),
+                )
+                .with_help("this is a bug in vox-clavis-lint; please report it with the file"),
+            );
+        }
+    }
+    if !result.findings.is_empty() || !result.questions.is_empty() {
+        result.source = Some(source.text);
+    }
+    result
+}
+
+type RuleOutput = (FileFacts, Vec<Finding>, Vec<Question>);
+
+fn run_rules(
+    settings: &Settings,
+    source: &SourceFile,
+    unit: &ModuleUnit,
+) -> Result<RuleOutput, syn::Error> {
+    let file = syn::parse_file(&source.text)?;
+    let facts = facts::collect(source, settings, unit, &file);
+    let mut cx = FileContext::new(source, settings, &facts);
+    for rule in rules::all() {
+        rule.check(&mut cx, &file);
+    }
+    let (findings, questions) = (cx.findings, cx.questions);
+    drop(file);
+    Ok((facts, findings, questions))
+}

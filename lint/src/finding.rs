@@ -1,0 +1,127 @@
+//! Findings are plain data from the rules to the renderers: no miette, no clap, no I/O.
+
+use serde::Serialize;
+
+use crate::source::{ByteSpan, Position, SourceFile};
+
+/// How bad a finding is. Ordered so that `Error > Warning`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a finding points: byte range for snippets, line/column (1-based, characters) for reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub span: ByteSpan,
+    pub start: Position,
+    pub end: Position,
+}
+
+impl Location {
+    pub fn of(source: &SourceFile, span: ByteSpan) -> Self {
+        Location {
+            span,
+            start: source.position(span.start),
+            end: source.position(span.end),
+        }
+    }
+
+    pub fn from_syn(source: &SourceFile, span: proc_macro2::Span) -> Self {
+        Self::of(source, source.byte_span(span))
+    }
+
+    /// The start of a file, for findings about a whole file that could not be read.
+    pub fn file_start() -> Self {
+        let p = Position { line: 1, column: 1 };
+        Location {
+            span: ByteSpan::default(),
+            start: p,
+            end: p,
+        }
+    }
+}
+
+/// One problem found in one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// Relative to the working directory, `/` separators.
+    pub path: String,
+    pub location: Location,
+    pub message: String,
+    /// Text of the label under the primary span.
+    pub label: Option<String>,
+    pub help: Option<String>,
+    /// What identifies this finding across unrelated edits: the secret name and the normalised
+    /// flagged expression. Never a secret value. The engine turns it into `fingerprint`.
+    pub identity: String,
+    /// Stable hash of rule, path, identity and occurrence index; set by the engine.
+    pub fingerprint: String,
+}
+
+impl Finding {
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        path: &str,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            rule,
+            severity,
+            path: path.to_owned(),
+            location,
+            message: message.into(),
+            label: None,
+            help: None,
+            identity: String::new(),
+            fingerprint: String::new(),
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_identity(mut self, identity: impl Into<String>) -> Self {
+        self.identity = identity.into();
+        self
+    }
+
+    /// The order reports use: path, line, column, rule, then message for ties.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            &self.path,
+            self.location.start,
+            self.rule,
+            &self.message,
+            self.location.end,
+        )
+    }
+}

@@ -1,0 +1,25 @@
+//! vox-clavis-lint keeps secrets inside the Clavis boundary.
+//!
+//! The pipeline, one plain function per arrow (see [`engine`]):
+//! walk -> read -> parse (syn) -> facts -> rules -> crate-wide join -> sort -> render.
+//! Rules produce [`Finding`]s, plain data; only [`render`] turns them into text and only
+//! [`cli`] knows arguments and exit codes.
+
+pub mod cli;
+pub mod config;
+pub mod context;
+pub mod engine;
+pub mod facts;
+pub mod finding;
+pub mod join;
+pub mod report;
+pub mod rule;
+pub mod rules;
+pub mod source;
+pub mod unit;
+pub mod walk;
+
+pub use config::Settings;
+pub use engine::{CheckOptions, RunError, check};
+pub use finding::{Finding, Severity};
+pub use report::Report;

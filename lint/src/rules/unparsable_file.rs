@@ -1,0 +1,41 @@
+//! `unparsable-file`: a file that could not be read or parsed is reported, never skipped.
+
+use crate::declare_rule;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `.rs` file that could not be checked: it could not be read, is not valid
+    /// UTF-8, or does not parse as Rust. The finding points at the parser's error location.
+    ///
+    /// ## Why is this bad?
+    /// A file the linter cannot parse is a file it cannot vouch for. Skipping it silently would
+    /// let any secret read inside it through; reporting it keeps the gap visible.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// fn main() {
+    ///     let key = std::env::var("OPENAI_API_KEY")
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,ignore
+    /// fn main() {
+    ///     let key = vox_clavis::resolve(SecretId::OpenAiApiKey);
+    /// }
+    /// ```
+    ///
+    /// Fix the syntax error, or exclude generated or template files with `--exclude` or
+    /// `[scan] exclude` in the configuration.
+    pub struct UnparsableFile {
+        name: "unparsable-file",
+        severity: Error,
+        summary: "a file could not be read or parsed, so it was not checked",
+    }
+}
+
+impl Rule for UnparsableFile {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+}

@@ -1,0 +1,178 @@
+//! Which files a run checks: `.rs` files under the given paths, honouring `.gitignore`,
+//! `.ignore` and excludes, in a sorted order. Explicit file arguments are always checked.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::WalkBuilder;
+
+/// A file to check.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkedFile {
+    pub path: PathBuf,
+    /// Relative to the working directory, `/` separators.
+    pub display: String,
+}
+
+/// A path the walker could not enter (permission denied, broken link): reported as a finding.
+#[derive(Clone, Debug)]
+pub struct WalkError {
+    pub display: String,
+    pub message: String,
+}
+
+/// Why a run cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum WalkSetupError {
+    #[error("path `{0}` does not exist")]
+    Missing(String),
+    #[error("invalid exclude pattern `{pattern}`: {message}")]
+    BadGlob { pattern: String, message: String },
+}
+
+/// Exclude globs: CLI ones relative to the working directory, config ones relative to the
+/// config file's directory. A glob matches a file or any of its parent directories.
+#[derive(Clone, Debug, Default)]
+pub struct Excludes {
+    sets: Vec<(PathBuf, GlobSet)>,
+}
+
+impl Excludes {
+    pub fn add(&mut self, base: &Path, patterns: &[String]) -> Result<(), WalkSetupError> {
+        if patterns.is_empty() {
+            return Ok(());
+        }
+        let mut b = GlobSetBuilder::new();
+        for p in patterns {
+            let p = p.trim_start_matches("./");
+            let glob = Glob::new(p).map_err(|e| WalkSetupError::BadGlob {
+                pattern: p.to_owned(),
+                message: e.kind().to_string(),
+            })?;
+            b.add(glob);
+            // `dir` and `dir/` exclude everything below too, as in .gitignore.
+            let under = format!("{}/**", p.trim_end_matches('/'));
+            if let Ok(g) = Glob::new(&under) {
+                b.add(g);
+            }
+        }
+        let set = b.build().map_err(|e| WalkSetupError::BadGlob {
+            pattern: patterns.join(", "),
+            message: e.to_string(),
+        })?;
+        self.sets.push((absolute(base), set));
+        Ok(())
+    }
+
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        let abs = absolute(path);
+        self.sets.iter().any(|(base, set)| {
+            abs.strip_prefix(base)
+                .is_ok_and(|rel| !rel.as_os_str().is_empty() && set.is_match(rel))
+        })
+    }
+}
+
+/// Walks `roots` and returns the `.rs` files to check (sorted, deduplicated) plus entries that
+/// could not be read.
+pub fn walk(
+    roots: &[PathBuf],
+    excludes: &Excludes,
+    cwd: &Path,
+) -> Result<(Vec<WalkedFile>, Vec<WalkError>), WalkSetupError> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for root in roots {
+        let meta = std::fs::metadata(root)
+            .map_err(|_| WalkSetupError::Missing(root.display().to_string()))?;
+        if meta.is_file() {
+            // Explicit files are checked whatever their name or ignore status.
+            files.push(walked(root, cwd));
+            continue;
+        }
+        let walker = WalkBuilder::new(root)
+            .hidden(true)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(true)
+            .ignore(true)
+            .parents(true)
+            .require_git(false)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .filter_entry({
+                // Prune excluded directories instead of walking into them.
+                let excludes = excludes.clone();
+                move |e| e.depth() == 0 || !excludes.is_excluded(e.path())
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let p = e.path();
+                    if e.file_type().is_some_and(|t| t.is_file())
+                        && p.extension().is_some_and(|x| x == "rs")
+                    {
+                        files.push(walked(p, cwd));
+                    }
+                }
+                Err(err) => errors.push(WalkError {
+                    display: error_path(&err)
+                        .map_or_else(|| root.display().to_string(), |p| display_path(p, cwd)),
+                    message: err.to_string(),
+                }),
+            }
+        }
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.display == b.display);
+    Ok((files, errors))
+}
+
+fn walked(path: &Path, cwd: &Path) -> WalkedFile {
+    WalkedFile {
+        path: path.to_path_buf(),
+        display: display_path(path, cwd),
+    }
+}
+
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// `path` relative to `cwd` when below it, with `/` separators.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let abs = absolute(path);
+    let rel = abs.strip_prefix(cwd).unwrap_or(&abs);
+    let s = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    if s.is_empty() { ".".to_owned() } else { s }
+}
+
+/// An absolute, lexically normalised path (no `.`/`..`), without touching symlinks.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
