@@ -148,7 +148,7 @@ fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
         report.findings.extend(r.findings.iter().cloned());
         for q in &r.questions {
             if let Some(rule) = rules::by_name(q.rule) {
-                rule.answer(krate, q, &mut report.findings);
+                rule.answer(settings, krate, q, &mut report.findings);
             }
         }
         if report.findings.len() > before {
@@ -237,6 +237,20 @@ fn check_file(settings: &Settings, file: &WalkedFile, unit: ModuleUnit) -> FileR
         }
     };
     let source = SourceFile::new(file.path.clone(), file.display.clone(), text);
+    analyze(settings, source, result)
+}
+
+/// Parses and checks one file's text; parse errors and panics become findings.
+fn analyze(settings: &Settings, source: SourceFile, mut result: FileResult) -> FileResult {
+    let unparsable = |message: String, location: Location| {
+        Finding::new(
+            rules::UnparsableFile::META.name,
+            rules::UnparsableFile::META.default_severity,
+            &source.display,
+            location,
+            message,
+        )
+    };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         run_rules(settings, &source, &result.unit)
     }));
@@ -264,7 +278,7 @@ fn check_file(settings: &Settings, file: &WalkedFile, unit: ModuleUnit) -> FileR
                 Finding::new(
                     rules::InternalError::META.name,
                     rules::InternalError::META.default_severity,
-                    &file.display,
+                    &source.display,
                     Location::file_start(),
                     format!("internal error while checking this file: {what}"),
                 )
@@ -276,6 +290,37 @@ fn check_file(settings: &Settings, file: &WalkedFile, unit: ModuleUnit) -> FileR
         result.source = Some(source.text);
     }
     result
+}
+
+/// Checks in-memory sources as one crate (each `(display path, text)` a file of it), on the
+/// current thread: for tests, documentation examples and editor buffers.
+pub fn check_sources(settings: &Settings, sources: &[(&str, &str)]) -> Report {
+    let unit = ModuleUnit {
+        crate_key: "<memory>".to_owned(),
+        module: vec!["crate".to_owned()],
+        in_test_dir: false,
+    };
+    let results: Vec<FileResult> = sources
+        .iter()
+        .map(|&(display, text)| {
+            let source = SourceFile::new(display.into(), display.to_owned(), text.to_owned());
+            let result = FileResult {
+                findings: Vec::new(),
+                questions: Vec::new(),
+                facts: FileFacts::empty(display, &unit),
+                unit: unit.clone(),
+                source: None,
+            };
+            analyze(settings, source, result)
+        })
+        .collect();
+    let mut report = Report {
+        files_checked: sources.len(),
+        ..Report::default()
+    };
+    join(results, settings, &mut report);
+    finish(&mut report);
+    report
 }
 
 type RuleOutput = (FileFacts, Vec<Finding>, Vec<Question>);

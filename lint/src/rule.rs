@@ -1,9 +1,15 @@
 //! The rule contract: metadata captured from the rule's doc comment, and the per-file check.
 
+use crate::config::Settings;
 use crate::context::FileContext;
 use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::join::{CrateFacts, Question};
+
+/// Where rule pages are published: a rule's page is `DOCS_BASE_URL` + name + `.md` (SARIF
+/// `helpUri`).
+pub const DOCS_BASE_URL: &str =
+    "https://github.com/vox-clavis/vox-clavis-lint/blob/main/docs/rules/";
 
 /// What every rule declares about itself. `docs` is the rule's doc comment, which is also its
 /// documentation page (`explain`, `docs/rules/<name>.md`, SARIF `fullDescription`).
@@ -42,7 +48,14 @@ pub trait Rule: Send + Sync {
 
     fn check(&self, _cx: &mut FileContext<'_>, _file: &syn::File) {}
 
-    fn answer(&self, _facts: &CrateFacts, _question: &Question, _out: &mut Vec<Finding>) {}
+    fn answer(
+        &self,
+        _settings: &Settings,
+        _facts: &CrateFacts,
+        _question: &Question,
+        _out: &mut Vec<Finding>,
+    ) {
+    }
 }
 
 /// Declares a rule type and its [`RuleMeta`] from its doc comment (as clippy's

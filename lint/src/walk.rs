@@ -148,7 +148,9 @@ fn error_path(err: &ignore::Error) -> Option<&Path> {
 /// `path` relative to `cwd` when below it, with `/` separators.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
     let abs = absolute(path);
-    let rel = abs.strip_prefix(cwd).unwrap_or(&abs);
+    let Ok(rel) = abs.strip_prefix(cwd) else {
+        return abs.to_string_lossy().replace('\\', "/");
+    };
     let s = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
