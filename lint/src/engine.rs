@@ -262,9 +262,16 @@ fn analyze(settings: &Settings, source: SourceFile, mut result: FileResult) -> F
         }
         Ok(Err(err)) => {
             let location = Location::from_syn(&source, err.span());
+            // proc-macro2's lexer error says nothing useful on its own.
+            let what = match err.to_string() {
+                m if m == "cannot parse string into token stream" => {
+                    "unbalanced delimiters or an invalid token".to_owned()
+                }
+                m => m,
+            };
             result.findings.push(
-                unparsable(format!("file does not parse: {err}"), location)
-                    .with_label(err.to_string())
+                unparsable(format!("file does not parse: {what}"), location)
+                    .with_label(what)
                     .with_help("fix the syntax error, or exclude the file with `--exclude`"),
             );
         }

@@ -8,13 +8,17 @@
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod docs;
 pub mod engine;
 pub mod facts;
 pub mod finding;
 pub mod join;
+pub mod matchers;
+pub mod render;
 pub mod report;
 pub mod rule;
 pub mod rules;
+pub mod scope;
 pub mod source;
 pub mod unit;
 pub mod walk;

@@ -2,12 +2,21 @@
 //! engine runs with. Only this module knows the file format; everything downstream sees
 //! `Settings`.
 
+pub mod contract;
+pub mod discover;
+mod error;
 pub mod inventory;
+mod load;
 pub mod names;
+pub mod options;
+mod validate;
 
 use std::path::PathBuf;
 
+pub use discover::{CONFIG_FILE_NAMES, ConfigKind, Discovered, discover};
+pub use error::{ConfigError, ConfigProblem, ProblemKind};
 pub use inventory::{Inventory, NameKind, SecretSpec};
+pub use load::{from_toml_str, load, load_file};
 pub use names::NamePatterns;
 
 /// Everything a run needs to know from configuration, validated.
@@ -22,6 +31,9 @@ pub struct Settings {
     pub names: NamePatterns,
     pub scan: ScanSettings,
     pub rules: RuleOptions,
+    /// Non-fatal configuration problems (a name claimed twice in an included contract, a
+    /// `Cargo.toml` skipped during discovery, ...), for the CLI to print.
+    pub warnings: Vec<String>,
 }
 
 /// `[scan]`.

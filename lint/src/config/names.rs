@@ -15,7 +15,6 @@ pub const BUILTIN_SECRET_PATTERNS: &[&str] = &[
     "*_PASSWORD",
     "PASSWORD",
     "*_PASSWD",
-    "*_PASS",
     "*_PASSPHRASE",
     "*_PRIVATE_KEY",
     "*_ACCESS_KEY",

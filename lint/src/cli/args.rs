@@ -1,0 +1,209 @@
+//! The command line, declared with clap's derive: the only place that knows flag names.
+//!
+//! The names are a contract users script against (`check`, `rules`, `explain`, `--format`,
+//! `--fail-on`, ...); change them only with a deprecation.
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::finding::Severity;
+use crate::render::Format;
+
+/// Keeps secrets inside the Clavis boundary: flags Rust code that reads secret environment
+/// variables (and other secret material) outside the resolver.
+///
+/// Without a subcommand, `vox-clavis-lint [OPTIONS] [PATH]...` runs `check`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "vox-clavis-lint",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 the run failed."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// `check` options, when no subcommand is given.
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check Rust sources (the default when no subcommand is given)
+    Check(CheckArgs),
+    /// List the rules with their default severity and summary
+    Rules(RulesArgs),
+    /// Print the documentation of a rule
+    Explain(ExplainArgs),
+}
+
+/// Options of `check`.
+#[derive(Clone, Debug, Args)]
+pub struct CheckArgs {
+    /// Files and directories to check [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Use this configuration file instead of discovering one from the first PATH upward
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files: built-in name patterns only
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Output format
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        default_value = "human",
+        value_parser = format_parser(),
+    )]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Lowest severity that makes the run fail (exit status 1)
+    #[arg(long, value_name = "SEVERITY", value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Worker threads [default: all cores]
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+
+    /// Skip files and directories matching GLOB, relative to the working directory
+    /// (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Print only the findings: no summary, no configuration warnings
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    /// Print the number of findings per rule before the summary
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// When to use colours: `auto` only on a terminal and without NO_COLOR
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only errors fail the run
+    Error,
+    /// Any finding fails the run
+    Warning,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colours on a terminal, unless NO_COLOR is set to a non-empty value
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour a stream that is (or is not) a terminal.
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && !no_color_env(),
+        }
+    }
+}
+
+/// `NO_COLOR` set to a non-empty value (<https://no-color.org>).
+fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Options of `rules`.
+#[derive(Clone, Debug, Args)]
+pub struct RulesArgs {
+    /// Output format
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = RulesFormat::Human)]
+    pub format: RulesFormat,
+}
+
+/// `rules --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One aligned line per rule
+    Human,
+    /// A JSON document `{"version": 1, "rules": [...]}`
+    Json,
+}
+
+/// Options of `explain`.
+#[derive(Clone, Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule's name, e.g. `secret-env-read`
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+}
+
+/// Parses `--format` through [`Format`]'s own names, so `--help` and errors list them.
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(Format::ALL.map(Format::as_str)).try_map(|s| s.parse::<Format>())
+}
+
+/// `-j N`: a positive number of threads.
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("the number of threads must be at least 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("`{s}` is not a number of threads: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bare_paths_mean_check() {
+        let cli = Cli::try_parse_from(["vox-clavis-lint", "--format", "json", "src"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.check.format, Format::Json);
+        assert_eq!(cli.check.paths, [PathBuf::from("src")]);
+    }
+
+    #[test]
+    fn threads_must_be_positive() {
+        assert!(Cli::try_parse_from(["vox-clavis-lint", "-j0"]).is_err());
+        let cli = Cli::try_parse_from(["vox-clavis-lint", "check", "-j", "3"]).unwrap();
+        match cli.command {
+            Some(Command::Check(args)) => assert_eq!(args.threads, Some(3)),
+            other => panic!("expected check, got {other:?}"),
+        }
+    }
+}

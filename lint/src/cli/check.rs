@@ -1,0 +1,244 @@
+//! `check`: configuration -> engine -> renderer -> report file or stdout -> exit status.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::CommandFactory;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+
+use super::args::{CheckArgs, Cli, ColorChoice, FailOn};
+use super::{exit, print_error, write_stderr, write_stdout};
+use crate::config::{self, ConfigError};
+use crate::engine::{self, CheckOptions};
+use crate::render::{self, RenderOptions};
+use crate::report::Report;
+use crate::walk::WalkSetupError;
+
+/// Width of configuration diagnostics: fixed, so output does not depend on the terminal.
+const DIAGNOSTIC_WIDTH: usize = 100;
+
+/// Runs `check` and returns the exit status.
+pub fn run(args: &CheckArgs) -> u8 {
+    match execute(args) {
+        Ok(status) => status,
+        Err(failure) => {
+            failure.print(args.color);
+            exit::FAILURE
+        }
+    }
+}
+
+/// Why `check` could not produce a report.
+enum Failure {
+    /// Shown as a miette diagnostic pointing into the TOML.
+    Config(Box<ConfigError>),
+    /// Shown as `error: <message>`.
+    Message(String),
+}
+
+impl Failure {
+    fn print(&self, color: ColorChoice) {
+        match self {
+            Failure::Message(message) => print_error(message),
+            Failure::Config(err) => {
+                write_stderr(&render_diagnostic(
+                    err.as_ref(),
+                    color.enabled(std::io::stderr().is_terminal()),
+                ));
+            }
+        }
+    }
+}
+
+fn execute(args: &CheckArgs) -> Result<u8, Failure> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    // A missing path fails the run before configuration is discovered from it.
+    if let Some(missing) = paths.iter().find(|p| std::fs::metadata(p).is_err()) {
+        let mut message = WalkSetupError::Missing(missing.display().to_string()).to_string();
+        if let Some(name) = missing.to_str().filter(|n| is_subcommand(n)) {
+            // `vox-clavis-lint --format json check`: the subcommand came after an option.
+            message.push_str(&format!(
+                " (to run `{name}`, put it first: `vox-clavis-lint {name} [OPTIONS]`)"
+            ));
+        }
+        return Err(Failure::Message(message));
+    }
+
+    let settings = config::load(args.config.as_deref(), args.no_config, &paths[0])
+        .map_err(|e| Failure::Config(Box::new(e)))?;
+    if !args.quiet {
+        for warning in &settings.warnings {
+            write_stderr(&format!("warning: {warning}\n"));
+        }
+    }
+
+    let options = CheckOptions {
+        paths,
+        exclude: args.exclude.clone(),
+        threads: args.threads,
+    };
+    let report = engine::check(&settings, &options).map_err(|e| Failure::Message(e.to_string()))?;
+
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let render_options = RenderOptions {
+        color: args.color.enabled(to_terminal),
+        quiet: args.quiet,
+        statistics: args.statistics,
+        width: None,
+    };
+    let text = render::render(&report, args.format, &render_options);
+    match &args.output {
+        Some(file) => std::fs::write(file, text).map_err(|e| {
+            Failure::Message(format!(
+                "cannot write the report to `{}`: {e}",
+                file.display()
+            ))
+        })?,
+        None => write_stdout(&text).map_err(Failure::Message)?,
+    }
+
+    Ok(status(&report, args.fail_on))
+}
+
+/// Whether `name` is a subcommand (which reads as a path after an option).
+fn is_subcommand(name: &str) -> bool {
+    Cli::command()
+        .get_subcommands()
+        .any(|c| c.get_name() == name)
+}
+
+/// [`exit::FINDINGS`] when a finding is at or above `fail_on`, else [`exit::CLEAN`].
+fn status(report: &Report, fail_on: FailOn) -> u8 {
+    let threshold = fail_on.threshold();
+    if report.findings.iter().any(|f| f.severity >= threshold) {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
+}
+
+/// Renders a diagnostic the way miette draws it (snippet, labels, help, causes), headed
+/// `error: <message>` like every other failure. Related diagnostics (every validation problem
+/// of a config file) follow, each drawn the same way against the parent's source. Diagnostic
+/// codes are left out: they are for programs, and this text is for people.
+fn render_diagnostic(diagnostic: &dyn Diagnostic, color: bool) -> String {
+    let mut theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    theme.characters.error = "error:".to_owned();
+    theme.characters.warning = "warning:".to_owned();
+    theme.characters.advice = "note:".to_owned();
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(DIAGNOSTIC_WIDTH)
+        .with_links(false);
+    let render = |part: &Part<'_>| {
+        let mut out = String::new();
+        if handler.render_report(&mut out, part).is_err() {
+            // A snippet could not be drawn (say, a span past the end of the text): the
+            // message alone still says what is wrong.
+            out = format!("error: {}\n", part.inner);
+        }
+        // miette indents the heading by two columns; `error:` starts at column one.
+        let mut out = out.strip_prefix("  ").map(str::to_owned).unwrap_or(out);
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out
+    };
+    let mut out = render(&Part {
+        inner: diagnostic,
+        parent_src: None,
+    });
+    for related in diagnostic.related().into_iter().flatten() {
+        out.push('\n');
+        out.push_str(&render(&Part {
+            inner: related,
+            parent_src: diagnostic.source_code(),
+        }));
+    }
+    out
+}
+
+/// One diagnostic drawn on its own: no code or URL heading, no related diagnostics (drawn
+/// separately), and the parent's source code when it has none of its own.
+struct Part<'a> {
+    inner: &'a dyn Diagnostic,
+    parent_src: Option<&'a dyn miette::SourceCode>,
+}
+
+impl fmt::Debug for Part<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.inner, f)
+    }
+}
+
+impl fmt::Display for Part<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.inner, f)
+    }
+}
+
+impl std::error::Error for Part<'_> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner.source()
+    }
+}
+
+impl Diagnostic for Part<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner.severity()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.help()
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.inner.source_code().or(self.parent_src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.inner.labels()
+    }
+
+    fn diagnostic_source(&self) -> Option<&dyn Diagnostic> {
+        self.inner.diagnostic_source()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Finding, Location, Severity};
+
+    fn report(severities: &[Severity]) -> Report {
+        Report {
+            findings: severities
+                .iter()
+                .map(|&s| Finding::new("some-rule", s, "a.rs", Location::file_start(), "m"))
+                .collect(),
+            ..Report::default()
+        }
+    }
+
+    #[test]
+    fn fail_on_sets_the_threshold() {
+        use Severity::{Error, Warning};
+        assert_eq!(status(&report(&[]), FailOn::Warning), exit::CLEAN);
+        assert_eq!(status(&report(&[]), FailOn::Error), exit::CLEAN);
+        assert_eq!(status(&report(&[Warning]), FailOn::Warning), exit::FINDINGS);
+        assert_eq!(status(&report(&[Warning]), FailOn::Error), exit::CLEAN);
+        assert_eq!(status(&report(&[Error]), FailOn::Error), exit::FINDINGS);
+        assert_eq!(
+            status(&report(&[Warning, Error]), FailOn::Error),
+            exit::FINDINGS
+        );
+    }
+}

@@ -1,0 +1,484 @@
+//! [`Options`] (the TOML as written) to the parts of [`super::Settings`], collecting every
+//! problem with its span instead of stopping at the first.
+//!
+//! Duplicate policy: two `[[secret]]` entries claiming one name (or one id) is an error with
+//! both places labelled. Inside included JSON contracts, and between the TOML and a contract,
+//! a name claimed twice is only a warning: the first declaration wins, TOML entries first,
+//! then the includes in order. Contracts are generated elsewhere; the user cannot always fix
+//! them, and refusing to run over one duplicate in 500 entries helps nobody.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::Glob;
+use toml::Spanned;
+
+use super::contract::{ContractError, read_contract};
+use super::error::{ConfigProblem, ProblemKind};
+use super::inventory::{Inventory, NameKind, SecretSpec};
+use super::names::{self, NamePatterns, is_screaming_snake};
+use super::options::{NamesOptions, Options, SecretOptions};
+use super::{RuleOptions, ScanSettings, SecretEnvReadOptions};
+
+/// The validated parts of a config file.
+#[derive(Debug)]
+pub(crate) struct Validated {
+    pub inventory: Inventory,
+    pub names: NamePatterns,
+    pub scan: ScanSettings,
+    pub rules: RuleOptions,
+    pub warnings: Vec<String>,
+}
+
+/// Validates `options`, read from the file displayed as `origin` in directory `base_dir`.
+pub(crate) fn validate(
+    options: Options,
+    base_dir: &Path,
+    origin: &str,
+) -> Result<Validated, Vec<ConfigProblem>> {
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+
+    let mut specs = secrets(&options.secret, origin, &mut problems, &mut warnings);
+    let included = includes(
+        &options.inventory.include,
+        base_dir,
+        &mut problems,
+        &mut warnings,
+    );
+    let names = name_patterns(&options.names, &mut problems);
+    for pattern in &options.scan.exclude {
+        check_glob(pattern, pattern.get_ref(), "scan.exclude", &mut problems);
+    }
+
+    if !problems.is_empty() {
+        // File order reads best; the sort is stable for problems at one place.
+        problems.sort_by_key(|p| p.primary_span().start);
+        return Err(problems);
+    }
+    specs.extend(included);
+    duplicate_ids(&specs, &mut warnings);
+    let (inventory, conflicts) = Inventory::new(specs);
+    for conflict in conflicts {
+        warnings.push(conflict_warning(&inventory, &conflict));
+    }
+    Ok(Validated {
+        inventory,
+        names: names.unwrap_or_default(),
+        scan: ScanSettings {
+            exclude: options
+                .scan
+                .exclude
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
+            tests: options.scan.tests.unwrap_or(true),
+        },
+        rules: RuleOptions {
+            secret_env_read: SecretEnvReadOptions {
+                flag_all_vars: options.rules.secret_env_read.flag_all_vars,
+            },
+        },
+        warnings,
+    })
+}
+
+/// Checks the `[[secret]]` entries and converts them, in order.
+fn secrets(
+    entries: &[Spanned<SecretOptions>],
+    origin: &str,
+    problems: &mut Vec<ConfigProblem>,
+    warnings: &mut Vec<String>,
+) -> Vec<SecretSpec> {
+    // id -> span of its first declaration.
+    let mut ids: HashMap<&str, Range<usize>> = HashMap::new();
+    // name -> (span of its first declaration, index of the entry that declared it).
+    let mut seen: HashMap<&str, (Range<usize>, usize)> = HashMap::new();
+    let mut specs = Vec::with_capacity(entries.len());
+
+    for (index, entry) in entries.iter().enumerate() {
+        let secret = entry.get_ref();
+        let id = secret.id.get_ref();
+        if id.is_empty() {
+            problems.push(
+                ConfigProblem::new(ProblemKind::EmptyId, "secret id is empty", secret.id.span(), "empty id")
+                    .with_help("the id names the secret in code (`SecretId::OpenAiApiKey`); use an UpperCamelCase identifier"),
+            );
+        } else if !is_rust_ident(id) {
+            problems.push(
+                ConfigProblem::new(
+                    ProblemKind::InvalidId,
+                    format!("secret id `{id}` is not a Rust identifier"),
+                    secret.id.span(),
+                    "not an identifier",
+                )
+                .with_help(format!(
+                    "the id names the secret in code (`SecretId::{}`); use an UpperCamelCase identifier",
+                    upper_camel(id)
+                )),
+            );
+        } else {
+            match ids.entry(id) {
+                Entry::Occupied(first) => problems.push(
+                    ConfigProblem::new(
+                        ProblemKind::DuplicateId,
+                        format!("secret id `{id}` is declared twice"),
+                        secret.id.span(),
+                        "declared again here",
+                    )
+                    .first_declared(first.get().clone())
+                    .with_help("give each `[[secret]]` its own id, or merge the two entries"),
+                ),
+                Entry::Vacant(slot) => {
+                    slot.insert(secret.id.span());
+                    if !is_upper_camel(id) {
+                        warnings.push(format!(
+                            "{origin}: secret id `{id}` is not UpperCamelCase (`{}` is recommended)",
+                            upper_camel(id)
+                        ));
+                    }
+                }
+            }
+        }
+
+        let names = std::iter::once((&secret.env, NameKind::Canonical))
+            .chain(secret.aliases.iter().map(|a| (a, NameKind::Alias)))
+            .chain(secret.deprecated.iter().map(|a| (a, NameKind::Deprecated)));
+        for (name, kind) in names {
+            let text = name.get_ref().as_str();
+            if !is_screaming_snake(text) {
+                problems.push(malformed_name(name, kind));
+            }
+            match seen.entry(text) {
+                Entry::Occupied(first) => {
+                    let (first_span, first_index) = first.get().clone();
+                    let message = if first_index == index {
+                        format!("`{text}` is listed twice in secret `{id}`")
+                    } else {
+                        let other = entries[first_index].get_ref().id.get_ref();
+                        format!("`{text}` is already a name of secret `{other}`")
+                    };
+                    problems.push(
+                        ConfigProblem::new(
+                            ProblemKind::DuplicateName,
+                            message,
+                            name.span(),
+                            format!("declared again here as {}", kind.describe()),
+                        )
+                        .first_declared(first_span)
+                        .with_help("an environment variable name can belong to one secret only; remove one of the two"),
+                    );
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert((name.span(), index));
+                }
+            }
+        }
+
+        specs.push(SecretSpec {
+            id: id.clone(),
+            env: secret.env.get_ref().clone(),
+            aliases: secret.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+            deprecated: secret
+                .deprecated
+                .iter()
+                .map(|a| a.get_ref().clone())
+                .collect(),
+            description: secret.description.clone(),
+            sensitive: secret.sensitive,
+            origin: origin.to_owned(),
+        });
+    }
+    specs
+}
+
+fn malformed_name(name: &Spanned<String>, kind: NameKind) -> ConfigProblem {
+    let text = name.get_ref();
+    let problem = ConfigProblem::new(
+        ProblemKind::MalformedName,
+        format!("{} `{text}` is not SCREAMING_SNAKE_CASE", kind.describe()),
+        name.span(),
+        "not SCREAMING_SNAKE_CASE",
+    );
+    let suggestion = screaming_snake(text);
+    if is_screaming_snake(&suggestion) && suggestion != *text {
+        problem.with_help(format!("write it as `{suggestion}`"))
+    } else {
+        problem.with_help(
+            "names are upper-case ASCII letters, digits and single underscores, starting with a letter",
+        )
+    }
+}
+
+/// Reads the `[inventory] include` contracts in order.
+fn includes(
+    entries: &[Spanned<String>],
+    base_dir: &Path,
+    problems: &mut Vec<ConfigProblem>,
+    warnings: &mut Vec<String>,
+) -> Vec<SecretSpec> {
+    let mut specs = Vec::new();
+    let mut seen: HashMap<PathBuf, Range<usize>> = HashMap::new();
+    for entry in entries {
+        let written = entry.get_ref();
+        let path = base_dir.join(written);
+        let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+        match seen.entry(key) {
+            Entry::Occupied(first) => {
+                problems.push(
+                    ConfigProblem::new(
+                        ProblemKind::DuplicateInclude,
+                        format!("contract `{written}` is included twice"),
+                        entry.span(),
+                        "included again here",
+                    )
+                    .first_declared(first.get().clone())
+                    .with_help("remove one of the two entries"),
+                );
+                continue;
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(entry.span());
+            }
+        }
+        let origin = super::load::display_path(&path);
+        match read_contract(&path, &origin) {
+            Ok(contract) => {
+                for spec in &contract {
+                    contract_spec_warnings(spec, warnings);
+                }
+                specs.extend(contract);
+            }
+            Err(ContractError::Io(e)) => problems.push(
+                ConfigProblem::new(
+                    ProblemKind::IncludeUnreadable,
+                    format!("cannot read included contract `{origin}`: {e}"),
+                    entry.span(),
+                    "included here",
+                )
+                .with_help(format!(
+                    "include paths are relative to the config file's directory, `{}`",
+                    base_dir.display()
+                )),
+            ),
+            Err(ContractError::Json(e)) => problems.push(
+                ConfigProblem::new(
+                    ProblemKind::IncludeInvalid,
+                    format!("included contract `{origin}` is not a valid secrets contract: {e}"),
+                    entry.span(),
+                    "included here",
+                )
+                .with_help(
+                    r#"a contract is JSON shaped like {"secrets": [{"id": "OpenAiApiKey", "canonical_env": "OPENAI_API_KEY", "aliases": [], "deprecated_aliases": []}]}"#,
+                ),
+            ),
+        }
+    }
+    specs
+}
+
+/// Contracts are not ours to reject: malformed entries are reported and kept.
+fn contract_spec_warnings(spec: &SecretSpec, warnings: &mut Vec<String>) {
+    if spec.id.is_empty() {
+        warnings.push(format!(
+            "{}: a secret with canonical name `{}` has an empty id",
+            spec.origin, spec.env
+        ));
+    }
+    for (name, kind) in spec.names() {
+        if !is_screaming_snake(name) {
+            warnings.push(format!(
+                "{}: {} `{name}` of secret `{}` is not SCREAMING_SNAKE_CASE",
+                spec.origin,
+                kind.describe(),
+                spec.id
+            ));
+        }
+    }
+}
+
+/// Ids claimed twice across the TOML and the contracts (TOML duplicates are already errors).
+fn duplicate_ids(specs: &[SecretSpec], warnings: &mut Vec<String>) {
+    let mut first: HashMap<&str, &SecretSpec> = HashMap::new();
+    for spec in specs {
+        if spec.id.is_empty() {
+            continue;
+        }
+        match first.entry(&spec.id) {
+            Entry::Occupied(prev) => warnings.push(format!(
+                "secret id `{}` is declared twice (in `{}` and in `{}`)",
+                spec.id,
+                prev.get().origin,
+                spec.origin
+            )),
+            Entry::Vacant(slot) => {
+                slot.insert(spec);
+            }
+        }
+    }
+}
+
+fn conflict_warning(inventory: &Inventory, conflict: &super::inventory::NameConflict) -> String {
+    let first = &inventory.specs()[conflict.first];
+    let second = &inventory.specs()[conflict.second];
+    let name = &conflict.name;
+    if conflict.first == conflict.second {
+        format!(
+            "`{name}` is listed twice by secret `{}` in `{}`",
+            first.id, first.origin
+        )
+    } else if first.origin == second.origin {
+        format!(
+            "`{name}` is claimed by both `{}` and `{}` in `{}`; the first declaration (`{}`) keeps it",
+            first.id, second.id, first.origin, first.id
+        )
+    } else {
+        format!(
+            "`{name}` is claimed by both `{}` (in `{}`) and `{}` (in `{}`); the first declaration (`{}`) keeps it",
+            first.id, first.origin, second.id, second.origin, first.id
+        )
+    }
+}
+
+/// Checks every glob of `[names]` and builds the patterns.
+fn name_patterns(
+    options: &NamesOptions,
+    problems: &mut Vec<ConfigProblem>,
+) -> Option<NamePatterns> {
+    let before = problems.len();
+    let groups: [(&str, &[Spanned<String>]); 3] = [
+        (
+            "names.secret-patterns",
+            options.secret_patterns.as_deref().unwrap_or_default(),
+        ),
+        (
+            "names.extra-secret-patterns",
+            &options.extra_secret_patterns,
+        ),
+        ("names.not-secret", &options.not_secret),
+    ];
+    for (key, patterns) in groups {
+        for pattern in patterns {
+            // Names are matched upper-cased, so the patterns are compiled upper-cased too.
+            check_glob(
+                pattern,
+                &pattern.get_ref().to_ascii_uppercase(),
+                key,
+                problems,
+            );
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    let secret: Vec<String> = match &options.secret_patterns {
+        Some(patterns) => patterns.iter().map(|p| p.get_ref().clone()).collect(),
+        None => names::BUILTIN_SECRET_PATTERNS
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect(),
+    };
+    let secret = secret.into_iter().chain(
+        options
+            .extra_secret_patterns
+            .iter()
+            .map(|p| p.get_ref().clone()),
+    );
+    let not_secret = names::BUILTIN_NOT_SECRET
+        .iter()
+        .map(|p| (*p).to_owned())
+        .chain(options.not_secret.iter().map(|p| p.get_ref().clone()));
+    match NamePatterns::new(secret, not_secret) {
+        Ok(patterns) => Some(patterns),
+        Err(message) => {
+            // Every glob compiled on its own above; a set-level failure has no single culprit.
+            let span = options
+                .secret_patterns
+                .iter()
+                .flatten()
+                .chain(&options.extra_secret_patterns)
+                .chain(&options.not_secret)
+                .next()
+                .map_or(0..0, Spanned::span);
+            problems.push(ConfigProblem::new(
+                ProblemKind::InvalidGlob,
+                message,
+                span,
+                "in these patterns",
+            ));
+            None
+        }
+    }
+}
+
+fn check_glob(entry: &Spanned<String>, glob: &str, key: &str, problems: &mut Vec<ConfigProblem>) {
+    if let Err(e) = Glob::new(glob) {
+        problems.push(
+            ConfigProblem::new(
+                ProblemKind::InvalidGlob,
+                format!("invalid glob `{}` in `{key}`", entry.get_ref()),
+                entry.span(),
+                e.kind().to_string(),
+            )
+            .with_help(
+                "globs use `*`, `?`, `[...]`, `{a,b}` and `**`; escape a literal with `[*]`",
+            ),
+        );
+    }
+}
+
+/// Whether `s` can name a `SecretId` variant: an ASCII identifier that is not a keyword.
+fn is_rust_ident(s: &str) -> bool {
+    s.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
+        && syn::parse_str::<syn::Ident>(s).is_ok()
+}
+
+fn is_upper_camel(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_uppercase()) && !s.contains('_')
+}
+
+/// `openai_api-key` -> `OpenaiApiKey`, for suggestions.
+fn upper_camel(s: &str) -> String {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase());
+            first.into_iter().chain(chars).collect::<String>()
+        })
+        .collect()
+}
+
+/// `openai-api key` -> `OPENAI_API_KEY`, for suggestions.
+fn screaming_snake(s: &str) -> String {
+    s.trim()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        for ok in ["OpenAiApiKey", "A", "Key2", "open_ai"] {
+            assert!(is_rust_ident(ok), "{ok}");
+        }
+        for bad in [
+            "", "_", "2Key", "Open-Ai", "type", "Self", "r#type", "Clé", "a b",
+        ] {
+            assert!(!is_rust_ident(bad), "{bad}");
+        }
+        assert!(is_upper_camel("OpenAiApiKey"));
+        assert!(!is_upper_camel("openAi"));
+        assert!(!is_upper_camel("Open_Ai"));
+        assert_eq!(upper_camel("openai_api-key"), "OpenaiApiKey");
+        assert_eq!(screaming_snake("openai-api key"), "OPENAI_API_KEY");
+    }
+}

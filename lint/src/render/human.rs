@@ -1,0 +1,245 @@
+//! `human`: one miette graphical report per finding, then statistics and the summary line.
+//!
+//! The only module that knows miette's report handler. Source text comes from
+//! [`Report::sources`] and nowhere else; a finding whose file has no text (it could not be
+//! read) is rendered without a snippet, with its location in words.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use super::{DEFAULT_WIDTH, RenderOptions, one_based, push_trailer};
+use crate::finding::{Finding, Severity};
+use crate::report::Report;
+
+pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
+    let handler = handler(options);
+    // One shared copy of each file's text, however many findings point into it.
+    let mut sources: BTreeMap<&str, Arc<str>> = BTreeMap::new();
+    let mut out = String::new();
+    for (i, finding) in report.findings.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let text = report.sources.get(&finding.path).map(|text| {
+            sources
+                .entry(&finding.path)
+                .or_insert_with(|| Arc::from(text.as_str()))
+                .clone()
+        });
+        let diagnostic = FindingDiagnostic::new(finding, text);
+        if handler.render_report(&mut out, &diagnostic).is_err() {
+            // miette only fails on a span it cannot read; spans are clamped, so this is a
+            // bug, but the finding must still be shown.
+            out.push_str(&diagnostic.header);
+            out.push('\n');
+        }
+    }
+    if !report.findings.is_empty() && !options.quiet {
+        out.push('\n');
+    }
+    push_trailer(&mut out, report, options);
+    out
+}
+
+fn handler(options: &RenderOptions) -> GraphicalReportHandler {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width.unwrap_or(DEFAULT_WIDTH))
+        .with_links(false)
+        // miette counts the header's column in bytes; the source name carries ours instead.
+        .without_primary_span_start();
+    if options.color {
+        handler
+    } else {
+        handler.without_syntax_highlighting()
+    }
+}
+
+/// A finding as miette sees it. The header (`error[rule]: message`) is the diagnostic's
+/// `Display`; miette's `code()` stays unset because the graphical handler would print it
+/// again on a line of its own above the header.
+struct FindingDiagnostic<'a> {
+    header: String,
+    severity: Severity,
+    help: Option<&'a str>,
+    /// Present when the file's text is known: the snippet and the primary label.
+    snippet: Option<(NamedSource<Arc<str>>, LabeledSpan)>,
+}
+
+impl<'a> FindingDiagnostic<'a> {
+    fn new(finding: &'a Finding, text: Option<Arc<str>>) -> Self {
+        let header = format!(
+            "{}[{}]: {}",
+            finding.severity, finding.rule, finding.message
+        );
+        // `path:line:col` with the column in characters, as `short`, JSON and SARIF say it
+        // (miette would count bytes).
+        let position = format!(
+            "{}:{}:{}",
+            finding.path,
+            one_based(finding.location.start.line),
+            one_based(finding.location.start.column)
+        );
+        let snippet = text.map(|text| {
+            let (start, end) = clamp_span(
+                &text,
+                finding.location.span.start,
+                finding.location.span.end,
+            );
+            let label =
+                LabeledSpan::new_primary_with_span(finding.label.clone(), (start, end - start));
+            (NamedSource::new(&position, text), label)
+        });
+        let header = if snippet.is_some() {
+            header
+        } else {
+            // No snippet means miette prints no location: say it in the header's second line.
+            format!("{header}\nat {position}")
+        };
+        FindingDiagnostic {
+            header,
+            severity: finding.severity,
+            help: finding.help.as_deref(),
+            snippet,
+        }
+    }
+}
+
+/// A byte range inside `text` on character boundaries, so miette can always read it.
+fn clamp_span(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(start);
+    (start, floor(end).max(start))
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FindingDiagnostic")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.header)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .map(|help| Box::new(help) as Box<dyn fmt::Display + 'b>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.snippet
+            .as_ref()
+            .map(|(source, _)| source as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (_, label) = self.snippet.as_ref()?;
+        Some(Box::new(std::iter::once(label.clone())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Location;
+    use crate::source::SourceFile;
+
+    const TEXT: &str =
+        "fn main() {\n    let key = std::env::var(\"OPENAI_API_KEY\").unwrap();\n}\n";
+
+    fn report() -> Report {
+        let file = SourceFile::new("src/main.rs".into(), "src/main.rs".into(), TEXT.into());
+        let start = TEXT.find("std::env").unwrap();
+        let end = TEXT.find(".unwrap").unwrap();
+        let span = crate::source::ByteSpan { start, end };
+        let finding = Finding::new(
+            "secret-env-read",
+            Severity::Error,
+            "src/main.rs",
+            Location::of(&file, span),
+            "secret `OPENAI_API_KEY` is read from the environment directly",
+        )
+        .with_label("read here")
+        .with_help("resolve it with `vox_clavis::resolve(SecretId::OpenAiApiKey)`");
+        let warning = Finding::new(
+            "unparsable-file",
+            Severity::Warning,
+            "src/gone.rs",
+            Location::file_start(),
+            "file could not be read",
+        );
+        Report {
+            findings: vec![finding, warning],
+            files_checked: 2,
+            sources: [("src/main.rs".to_owned(), TEXT.to_owned())].into(),
+        }
+    }
+
+    #[test]
+    fn no_ansi_escapes_without_color() {
+        let options = RenderOptions {
+            statistics: true,
+            ..RenderOptions::default()
+        };
+        let out = render(&report(), &options);
+        assert!(!out.contains('\u{1b}'), "{out}");
+        assert!(
+            out.contains("error[secret-env-read]: secret `OPENAI_API_KEY`"),
+            "{out}"
+        );
+        assert!(out.contains("read here"), "{out}");
+        assert!(out.contains("at src/gone.rs:1:1"), "{out}");
+    }
+
+    #[test]
+    fn color_uses_ansi_escapes() {
+        let options = RenderOptions {
+            color: true,
+            ..RenderOptions::default()
+        };
+        assert!(render(&report(), &options).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn spans_outside_the_text_are_clamped() {
+        let mut report = report();
+        report.findings[0].location.span = crate::source::ByteSpan {
+            start: 10_000,
+            end: 20_000,
+        };
+        let out = render(&report, &RenderOptions::default());
+        assert!(out.contains("error[secret-env-read]"), "{out}");
+        assert_eq!(clamp_span("é", 1, 2), (0, 2));
+        assert_eq!(clamp_span("ab", 5, 1), (2, 2));
+    }
+}

@@ -1,0 +1,162 @@
+//! Turns a [`Report`] into text: the only place that knows output formats (and miette's
+//! report handler, in [`human`]).
+//!
+//! Every format is a pure function of the report and the options, so the same report always
+//! renders to the same bytes. JSON and SARIF carry no source text; only `human` prints
+//! snippets of the files in [`Report::sources`].
+
+mod human;
+mod json;
+mod sarif;
+mod short;
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::report::Report;
+
+/// An output format, named on the command line by [`Format::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Graphical reports with source snippets (miette), then the summary.
+    Human,
+    /// One `path:line:col: severity[rule]: message` line per finding, then the summary.
+    Short,
+    /// One JSON document (see `docs/output.md`), versioned.
+    Json,
+    /// SARIF 2.1.0, for code scanning services.
+    Sarif,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 4] = [Format::Human, Format::Short, Format::Json, Format::Sarif];
+
+    /// The name used on the command line and in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Short => "short",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A format name that is none of [`Format::ALL`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownFormat(pub String);
+
+impl fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown output format `{}` (expected one of ", self.0)?;
+        for (i, format) in Format::ALL.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "`{format}`")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| UnknownFormat(s.to_owned()))
+    }
+}
+
+/// How to render. `quiet` and `statistics` only apply to `human` and `short`; `json` and
+/// `sarif` always carry everything.
+#[derive(Clone, Debug, Default)]
+pub struct RenderOptions {
+    /// ANSI colors in `human` output (the caller decides from the terminal and `--color`).
+    pub color: bool,
+    /// Print only the findings: no statistics, no summary line.
+    pub quiet: bool,
+    /// Print a per-rule count table before the summary line.
+    pub statistics: bool,
+    /// Width `human` wraps and draws to; [`DEFAULT_WIDTH`] when `None`.
+    pub width: Option<usize>,
+}
+
+/// The width of `human` output when none is given: fixed, so output does not depend on the
+/// terminal unless the caller asks for it.
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// Renders the report in the given format. The text ends with a newline unless it is empty
+/// (`quiet` with no findings).
+pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
+    match format {
+        Format::Human => human::render(report, options),
+        Format::Short => short::render(report, options),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+    }
+}
+
+/// The lines `human` and `short` print after the findings: the per-rule table (with
+/// `statistics`) and the summary line; nothing with `quiet`.
+fn push_trailer(out: &mut String, report: &Report, options: &RenderOptions) {
+    if options.quiet {
+        return;
+    }
+    if options.statistics {
+        for (rule, count) in report.per_rule() {
+            out.push_str(&format!("{count:>4}  {rule}\n"));
+        }
+    }
+    out.push_str(&report.summary_line());
+    out.push('\n');
+}
+
+/// A 1-based line or column, never 0 (a default [`crate::finding::Location`] has zeros).
+fn one_based(n: usize) -> usize {
+    n.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(format.to_string().parse::<Format>(), Ok(format));
+        }
+        let err = "xml".parse::<Format>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown output format `xml` (expected one of `human`, `short`, `json`, `sarif`)"
+        );
+    }
+
+    #[test]
+    fn quiet_prints_nothing_without_findings() {
+        let report = Report::default();
+        let quiet = RenderOptions {
+            quiet: true,
+            statistics: true,
+            ..RenderOptions::default()
+        };
+        assert_eq!(render(&report, Format::Human, &quiet), "");
+        assert_eq!(render(&report, Format::Short, &quiet), "");
+        assert_eq!(
+            render(&report, Format::Short, &RenderOptions::default()),
+            "no findings in 0 files\n"
+        );
+    }
+}

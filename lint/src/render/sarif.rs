@@ -1,0 +1,294 @@
+//! `sarif`: SARIF 2.1.0 for code scanning services (GitHub, GitLab, Azure DevOps).
+//!
+//! One run; the driver lists every rule (not only those with findings) so services can show
+//! rule help; each result points at its rule by id and index. Paths are relative to
+//! `%SRCROOT%`, left for the consumer to resolve (no absolute path of the machine that ran
+//! the check is written, so output is reproducible). Columns count Unicode code points, as
+//! `columnKind` declares. No source text is included.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::one_based;
+use crate::finding::{Finding, Severity};
+use crate::report::Report;
+use crate::rule::{DOCS_BASE_URL, RuleMeta};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const TOOL_NAME: &str = "vox-clavis-lint";
+const INFORMATION_URI: &str = "https://github.com/vox-clavis/vox-clavis-lint";
+const SRCROOT: &str = "%SRCROOT%";
+/// Key of the fingerprint in `partialFingerprints`; the suffix versions the fingerprint scheme.
+const FINGERPRINT_KEY: &str = "voxClavisLint/v1";
+
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    results: Vec<SarifResult>,
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    id: &'static str,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    help_uri: String,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Text,
+    locations: [Location; 1],
+    partial_fingerprints: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+pub(super) fn render(report: &Report) -> String {
+    let metas: Vec<&'static RuleMeta> = crate::rules::metas().collect();
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: TOOL_NAME,
+                    version: env!("CARGO_PKG_VERSION"),
+                    information_uri: INFORMATION_URI,
+                    rules: metas.iter().map(|m| descriptor(m)).collect(),
+                },
+            },
+            results: report.findings.iter().map(|f| result(f, &metas)).collect(),
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    let mut out = serde_json::to_string_pretty(&log)
+        .expect("serializing plain structs with string keys cannot fail");
+    out.push('\n');
+    out
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn descriptor(meta: &'static RuleMeta) -> ReportingDescriptor {
+    let docs = meta.docs();
+    ReportingDescriptor {
+        id: meta.name,
+        short_description: Text {
+            text: meta.summary.to_owned(),
+        },
+        full_description: Text {
+            text: what_it_does(&docs).unwrap_or_else(|| docs.trim().to_owned()),
+        },
+        help: Help {
+            text: docs.clone(),
+            markdown: docs,
+        },
+        help_uri: format!("{DOCS_BASE_URL}{}.md", meta.name),
+        default_configuration: Configuration {
+            level: level(meta.default_severity),
+        },
+    }
+}
+
+/// The `## What it does` section of a rule's docs as plain paragraphs (wrapped lines joined),
+/// or `None` when the docs have no such section.
+fn what_it_does(docs: &str) -> Option<String> {
+    let mut lines = docs.lines().skip_while(|l| l.trim() != "## What it does");
+    lines.next()?;
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in lines.take_while(|l| !l.trim_start().starts_with('#')) {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(line);
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
+}
+
+fn result(f: &Finding, metas: &[&'static RuleMeta]) -> SarifResult {
+    let text = match &f.help {
+        Some(help) => format!("{}\n{help}", f.message),
+        None => f.message.clone(),
+    };
+    let (uri, uri_base_id) = artifact_uri(&f.path);
+    SarifResult {
+        rule_id: f.rule,
+        rule_index: metas.iter().position(|m| m.name == f.rule),
+        level: level(f.severity),
+        message: Text { text },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation { uri, uri_base_id },
+                region: Region {
+                    start_line: one_based(f.location.start.line),
+                    start_column: one_based(f.location.start.column),
+                    end_line: one_based(f.location.end.line),
+                    end_column: one_based(f.location.end.column),
+                },
+            },
+        }],
+        partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.clone())]),
+    }
+}
+
+/// The `artifactLocation` of a display path: relative paths are relative references against
+/// `%SRCROOT%`; absolute paths (a file outside the working directory) become `file:` URIs.
+fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
+    let path = path.replace('\\', "/");
+    let bytes = path.as_bytes();
+    if path.starts_with('/') {
+        (format!("file://{}", encode_path(&path)), None)
+    } else if bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && &bytes[1..3] == b":/" {
+        // A Windows drive path: `C:/x` -> `file:///C:/x` (the drive colon stays literal).
+        (
+            format!("file:///{}{}", &path[..2], encode_path(&path[2..])),
+            None,
+        )
+    } else {
+        (encode_path(&path), Some(SRCROOT))
+    }
+}
+
+/// Percent-encodes every byte but RFC 3986 unreserved characters and `/`. Conservative: a
+/// `:` in a first segment would otherwise read as a scheme.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &b in path.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(
+            artifact_uri("src/my file#1.rs"),
+            ("src/my%20file%231.rs".to_owned(), Some(SRCROOT))
+        );
+        assert_eq!(
+            artifact_uri("src/é:x.rs"),
+            ("src/%C3%A9%3Ax.rs".to_owned(), Some(SRCROOT))
+        );
+        assert_eq!(
+            artifact_uri("/tmp/a b.rs"),
+            ("file:///tmp/a%20b.rs".to_owned(), None)
+        );
+        assert_eq!(
+            artifact_uri("C:/x/a.rs"),
+            ("file:///C:/x/a.rs".to_owned(), None)
+        );
+    }
+
+    #[test]
+    fn full_description_is_the_what_it_does_section() {
+        let docs =
+            "## What it does\nFlags reads\nof secrets.\n\nSecond.\n## Why is this bad?\nNo.\n";
+        assert_eq!(
+            what_it_does(docs).as_deref(),
+            Some("Flags reads of secrets.\n\nSecond.")
+        );
+        assert_eq!(what_it_does("no sections"), None);
+    }
+}

@@ -1,0 +1,203 @@
+//! The `sarif` output validates against the official SARIF 2.1.0 schema (a local copy, see
+//! `tests/data/README.md`), with and without findings, and maps findings as documented.
+
+use serde_json::Value;
+use vox_clavis_lint::Report;
+use vox_clavis_lint::finding::{Finding, Location, Severity};
+use vox_clavis_lint::render::{Format, RenderOptions, render};
+use vox_clavis_lint::source::{ByteSpan, SourceFile};
+
+const SCHEMA: &str = include_str!("data/sarif-schema-2.1.0.json");
+
+const MAIN_RS: &str = r#"fn main() {
+    let key = std::env::var("OPENAI_API_KEY").unwrap();
+    let clé = std::env::var("DATABASE_PASSWORD")
+        .ok();
+}
+"#;
+
+fn span_of(text: &str, needle: &str) -> ByteSpan {
+    let start = text.find(needle).expect("needle in text");
+    ByteSpan {
+        start,
+        end: start + needle.len(),
+    }
+}
+
+fn report() -> Report {
+    let main = SourceFile::new("src/main.rs".into(), "src/main.rs".into(), MAIN_RS.into());
+    let mut findings = vec![
+        Finding::new(
+            "unparsable-file",
+            Severity::Error,
+            "src/my dir/gen#1.rs",
+            Location::file_start(),
+            "file is not valid UTF-8",
+        ),
+        Finding::new(
+            "secret-env-read",
+            Severity::Error,
+            "src/main.rs",
+            Location::of(
+                &main,
+                span_of(MAIN_RS, r#"std::env::var("OPENAI_API_KEY")"#),
+            ),
+            "secret `OPENAI_API_KEY` is read from the environment directly",
+        )
+        .with_label("read here")
+        .with_help("resolve it with `vox_clavis::resolve(SecretId::OpenAiApiKey)`"),
+        // Spans two lines, after a non-ASCII character.
+        Finding::new(
+            "secret-env-read",
+            Severity::Warning,
+            "src/main.rs",
+            Location::of(
+                &main,
+                span_of(
+                    MAIN_RS,
+                    "std::env::var(\"DATABASE_PASSWORD\")\n        .ok()",
+                ),
+            ),
+            "secret `DATABASE_PASSWORD` is read from the environment directly",
+        ),
+    ];
+    for (i, f) in findings.iter_mut().enumerate() {
+        f.fingerprint = format!("fp{i}");
+    }
+    Report {
+        findings,
+        files_checked: 2,
+        sources: [("src/main.rs".to_owned(), MAIN_RS.to_owned())].into(),
+    }
+}
+
+fn sarif(report: &Report) -> Value {
+    let out = render(report, Format::Sarif, &RenderOptions::default());
+    serde_json::from_str(&out).expect("sarif output is JSON")
+}
+
+fn assert_valid(instance: &Value) {
+    let schema: Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles offline");
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF output does not validate:\n{}\n\n{}",
+        errors.join("\n"),
+        serde_json::to_string_pretty(instance).unwrap()
+    );
+}
+
+#[test]
+fn render_sarif_with_findings_validates() {
+    assert_valid(&sarif(&report()));
+}
+
+#[test]
+fn render_sarif_without_findings_validates() {
+    let doc = sarif(&Report::default());
+    assert_valid(&doc);
+    assert_eq!(doc["runs"][0]["results"], Value::Array(vec![]));
+}
+
+#[test]
+fn render_the_schema_rejects_broken_sarif() {
+    // Guards the guard: a validator that accepts everything would make the tests above empty.
+    let mut doc = sarif(&report());
+    doc["runs"][0]["results"][0]["level"] = "fatal".into();
+    let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(!validator.is_valid(&doc));
+}
+
+#[test]
+fn render_sarif_maps_findings_and_rules() {
+    let doc = sarif(&report());
+    assert_eq!(doc["version"], "2.1.0");
+    assert_eq!(
+        doc["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    let run = &doc["runs"][0];
+    assert!(run.get("originalUriBaseIds").is_none());
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "vox-clavis-lint");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+
+    let rules = driver["rules"].as_array().unwrap();
+    let names: Vec<&str> = vox_clavis_lint::rules::metas().map(|m| m.name).collect();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, names, "every rule, in registry order");
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        assert_eq!(
+            rule["helpUri"],
+            format!("https://github.com/vox-clavis/vox-clavis-lint/blob/main/docs/rules/{id}.md")
+        );
+        assert_eq!(rule["help"]["text"], rule["help"]["markdown"]);
+        assert!(!rule["fullDescription"]["text"].as_str().unwrap().is_empty());
+        assert!(
+            !rule["fullDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("## ")
+        );
+    }
+
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+    }
+
+    let unreadable = &results[0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        unreadable["artifactLocation"]["uri"],
+        "src/my%20dir/gen%231.rs"
+    );
+    assert_eq!(unreadable["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+
+    let read = &results[1];
+    assert_eq!(read["level"], "error");
+    assert_eq!(
+        read["message"]["text"],
+        "secret `OPENAI_API_KEY` is read from the environment directly\n\
+         resolve it with `vox_clavis::resolve(SecretId::OpenAiApiKey)`"
+    );
+    assert_eq!(read["partialFingerprints"]["voxClavisLint/v1"], "fp1");
+    assert_eq!(
+        read["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 2, "startColumn": 15, "endLine": 2, "endColumn": 46})
+    );
+
+    let multi_line = &results[2];
+    assert_eq!(multi_line["level"], "warning");
+    assert_eq!(
+        multi_line["message"]["text"],
+        "secret `DATABASE_PASSWORD` is read from the environment directly"
+    );
+    // Columns count characters (`clé` is 4 bytes), end column is exclusive.
+    assert_eq!(
+        multi_line["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 3, "startColumn": 15, "endLine": 4, "endColumn": 14})
+    );
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+}
+
+#[test]
+fn render_sarif_has_no_source_text_and_is_deterministic() {
+    let report = report();
+    let out = render(&report, Format::Sarif, &RenderOptions::default());
+    assert!(!out.contains(".unwrap()"), "{out}");
+    assert_eq!(
+        out,
+        render(&report, Format::Sarif, &RenderOptions::default())
+    );
+}
