@@ -129,7 +129,11 @@ fn finding(
                 };
                 let named = match kind {
                     NameKind::Canonical => format!("{what} `{name}`"),
-                    other => format!("{what} `{}` ({} `{name}`)", spec.env, other.describe()),
+                    other => format!(
+                        "{what} `{}` (as its {} `{name}`)",
+                        spec.env,
+                        other.describe()
+                    ),
                 };
                 (
                     format!(
