@@ -13,7 +13,7 @@ use crate::facts::{self, FileFacts};
 use crate::finding::{Finding, Location};
 use crate::join::{CrateFacts, Question};
 use crate::report::Report;
-use crate::rules;
+use crate::rules::{self, internal_error, unparsable_file};
 use crate::source::SourceFile;
 use crate::unit::{ModuleUnit, UnitFinder};
 use crate::walk::{self, Excludes, WalkSetupError, WalkedFile};
@@ -49,6 +49,18 @@ struct FileResult {
     facts: FileFacts,
     unit: ModuleUnit,
     source: Option<String>,
+}
+
+impl FileResult {
+    fn new(display: &str, unit: ModuleUnit) -> Self {
+        FileResult {
+            findings: Vec::new(),
+            questions: Vec::new(),
+            facts: FileFacts::empty(display, &unit),
+            unit,
+            source: None,
+        }
+    }
 }
 
 /// Checks `options.paths` with `settings` and returns the sorted report.
@@ -101,9 +113,7 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
     };
     for e in walk_errors {
         report.findings.push(
-            Finding::new(
-                rules::UnparsableFile::META.name,
-                rules::UnparsableFile::META.default_severity,
+            unparsable_file::finding(
                 &e.display,
                 Location::file_start(),
                 format!("cannot read `{}`: {}", e.display, e.message),
@@ -193,22 +203,9 @@ fn fingerprint(rule: &str, path: &str, identity: &str, occurrence: usize) -> Str
 }
 
 fn check_file(settings: &Settings, file: &WalkedFile, unit: ModuleUnit) -> FileResult {
-    let mut result = FileResult {
-        findings: Vec::new(),
-        questions: Vec::new(),
-        facts: FileFacts::empty(&file.display, &unit),
-        unit,
-        source: None,
-    };
-    let unparsable = |message: String, location: Location| {
-        Finding::new(
-            rules::UnparsableFile::META.name,
-            rules::UnparsableFile::META.default_severity,
-            &file.display,
-            location,
-            message,
-        )
-    };
+    let mut result = FileResult::new(&file.display, unit);
+    let unparsable =
+        |message: String, location| unparsable_file::finding(&file.display, location, message);
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
         Err(e) => {
@@ -242,15 +239,8 @@ fn check_file(settings: &Settings, file: &WalkedFile, unit: ModuleUnit) -> FileR
 
 /// Parses and checks one file's text; parse errors and panics become findings.
 fn analyze(settings: &Settings, source: SourceFile, mut result: FileResult) -> FileResult {
-    let unparsable = |message: String, location: Location| {
-        Finding::new(
-            rules::UnparsableFile::META.name,
-            rules::UnparsableFile::META.default_severity,
-            &source.display,
-            location,
-            message,
-        )
-    };
+    let unparsable =
+        |message: String, location| unparsable_file::finding(&source.display, location, message);
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         run_rules(settings, &source, &result.unit)
     }));
@@ -281,16 +271,9 @@ fn analyze(settings: &Settings, source: SourceFile, mut result: FileResult) -> F
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            result.findings.push(
-                Finding::new(
-                    rules::InternalError::META.name,
-                    rules::InternalError::META.default_severity,
-                    &source.display,
-                    Location::file_start(),
-                    format!("internal error while checking this file: {what}"),
-                )
-                .with_help("this is a bug in vox-clavis-lint; please report it with the file"),
-            );
+            result
+                .findings
+                .push(internal_error::finding(&source.display, &what));
         }
     }
     if !result.findings.is_empty() || !result.questions.is_empty() {
@@ -311,14 +294,7 @@ pub fn check_sources(settings: &Settings, sources: &[(&str, &str)]) -> Report {
         .iter()
         .map(|&(display, text)| {
             let source = SourceFile::new(display.into(), display.to_owned(), text.to_owned());
-            let result = FileResult {
-                findings: Vec::new(),
-                questions: Vec::new(),
-                facts: FileFacts::empty(display, &unit),
-                unit: unit.clone(),
-                source: None,
-            };
-            analyze(settings, source, result)
+            analyze(settings, source, FileResult::new(display, unit.clone()))
         })
         .collect();
     let mut report = Report {

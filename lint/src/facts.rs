@@ -277,12 +277,7 @@ impl Collector<'_> {
             Expr::Macro(m) => Value::Name(self.eval_macro(&m.mac)),
             Expr::Array(a) => Value::Name(NameExpr::List(self.args(a.elems.iter()))),
             Expr::Path(p) if p.qself.is_none() => {
-                let last = p
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default();
+                let last = last_segment(&p.path);
                 match self.resolve(&p.path) {
                     Resolved::Local(Binding::Param { owner, index, each }) => {
                         Value::Param { owner, index, each }
@@ -306,34 +301,30 @@ impl Collector<'_> {
         }
     }
 
+    /// The name expression of `expr`, where a parameter counts as unknown.
+    fn name_expr(&self, expr: &Expr) -> NameExpr {
+        match self.eval(expr) {
+            Value::Name(n) => n,
+            Value::Param { .. } => NameExpr::Unknown,
+        }
+    }
+
     fn args<'e>(&self, exprs: impl Iterator<Item = &'e Expr>) -> Vec<Arg> {
         exprs
             .map(|e| Arg {
-                expr: match self.eval(e) {
-                    Value::Name(n) => n,
-                    Value::Param { .. } => NameExpr::Unknown,
-                },
+                expr: self.name_expr(e),
                 location: self.loc(e.span()),
             })
             .collect()
     }
 
     fn eval_macro(&self, mac: &syn::Macro) -> NameExpr {
-        let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
-            return NameExpr::Unknown;
-        };
+        let name = last_segment(&mac.path);
         let Some(args) = matchers::macro_exprs(&mac.tokens) else {
             return NameExpr::Unknown;
         };
         match name.as_str() {
-            "concat" => NameExpr::Concat(
-                args.iter()
-                    .map(|e| match self.eval(e) {
-                        Value::Name(n) => n,
-                        Value::Param { .. } => NameExpr::Unknown,
-                    })
-                    .collect(),
-            ),
+            "concat" => NameExpr::Concat(args.iter().map(|e| self.name_expr(e)).collect()),
             "format" => match args.first() {
                 Some(Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(t),
@@ -837,12 +828,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Expr::Path(p) = &*call.func {
             let location = self.loc(call.span());
-            let name = p
-                .path
-                .segments
-                .last()
-                .map(|s| s.ident.to_string())
-                .unwrap_or_default();
+            let name = last_segment(&p.path);
             match self.resolve(&p.path) {
                 Resolved::Local(Binding::Closure(path)) => {
                     let callee = Callee {
@@ -1014,6 +1000,13 @@ fn is_const_name(s: &str) -> bool {
 fn is_wrapping_constructor(path: &syn::Path) -> bool {
     let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     segs.len() >= 2 && WRAPPING_CONSTRUCTORS.contains(&segs[segs.len() - 2..].join("::").as_str())
+}
+
+fn last_segment(path: &syn::Path) -> String {
+    path.segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
 }
 
 fn typed_params(sig: &syn::Signature) -> Vec<&Pat> {

@@ -1,7 +1,21 @@
 //! `internal-error`: a panic while checking one file becomes a finding; the run goes on.
 
 use crate::declare_rule;
+use crate::finding::{Finding, Location};
 use crate::rule::{Rule, RuleMeta};
+
+/// The finding for a file whose check panicked with `what`.
+pub fn finding(path: &str, what: &str) -> Finding {
+    let meta = &InternalError::META;
+    Finding::new(
+        meta.name,
+        meta.default_severity,
+        path,
+        Location::file_start(),
+        format!("internal error while checking this file: {what}"),
+    )
+    .with_help("this is a bug in vox-clavis-lint; please report it with the file")
+}
 
 declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
 //! The rule registry: one line per rule, alphabetical.
 
-mod internal_error;
+pub mod internal_error;
 mod secret_env_read;
-mod unparsable_file;
+pub mod unparsable_file;
 
 pub use internal_error::InternalError;
 pub use secret_env_read::SecretEnvRead;

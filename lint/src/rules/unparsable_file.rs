@@ -1,7 +1,14 @@
 //! `unparsable-file`: a file that could not be read or parsed is reported, never skipped.
 
 use crate::declare_rule;
+use crate::finding::{Finding, Location};
 use crate::rule::{Rule, RuleMeta};
+
+/// The finding for a file at `path` that could not be checked.
+pub fn finding(path: &str, location: Location, message: impl Into<String>) -> Finding {
+    let meta = &UnparsableFile::META;
+    Finding::new(meta.name, meta.default_severity, path, location, message)
+}
 
 declare_rule! {
     /// ## What it does
