@@ -75,20 +75,15 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
         options.paths.clone()
     };
     let (files, walk_errors) = walk::walk(&roots, &excludes, &cwd)?;
-    let files: Vec<WalkedFile> = if settings.scan.tests {
-        files
-    } else {
-        files
-            .into_iter()
-            .filter(|f| !in_test_dir(&f.display))
-            .collect()
-    };
-
     let mut finder = UnitFinder::default();
-    let units: Vec<ModuleUnit> = files
-        .iter()
-        .map(|f| finder.unit(&walk::absolute(&f.path)))
-        .collect();
+    let (files, units): (Vec<WalkedFile>, Vec<ModuleUnit>) = files
+        .into_iter()
+        .map(|f| {
+            let unit = finder.unit(&walk::absolute(&f.path));
+            (f, unit)
+        })
+        .filter(|(_, unit)| settings.scan.tests || !unit.in_test_dir)
+        .unzip();
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.unwrap_or(0))
@@ -124,14 +119,6 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
     join(results, settings, &mut report);
     finish(&mut report);
     Ok(report)
-}
-
-fn in_test_dir(display: &str) -> bool {
-    display
-        .split('/')
-        .rev()
-        .skip(1)
-        .any(|part| part == "tests" || part == "benches")
 }
 
 /// Answers deferred questions per crate, drops findings in test-only modules when tests are
