@@ -407,6 +407,35 @@ impl Collector<'_> {
         }
     }
 
+    /// The reader a path names, if it is a function reading one variable (`std::env::var`).
+    fn env_var_fn(&self, path: &syn::Path) -> Option<String> {
+        match self.resolve(path) {
+            Resolved::Paths(c) => c
+                .into_iter()
+                .find(|p| matchers::env_fn(p) == Some(EnvFn::Var)),
+            Resolved::Local(_) => None,
+        }
+    }
+
+    /// A read of each element an iterator yields, the element being `element`.
+    fn read_element(&mut self, reader: String, element: Option<Binding>, call: Location) {
+        match element {
+            Some(Binding::Param { owner, index, each }) => self.out.fns[owner]
+                .sinks
+                .push(FlowSink::Read { param: index, each }),
+            Some(Binding::Name(expr)) => self.out.reads.push(EnvRead {
+                reader,
+                name: Arg {
+                    expr,
+                    location: call,
+                },
+                call,
+                iterates_all: false,
+            }),
+            _ => {}
+        }
+    }
+
     /// What a loop variable or iterator-closure parameter over `expr` is bound to.
     fn element_binding(&self, mut expr: &Expr) -> Option<Binding> {
         loop {
@@ -885,6 +914,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         for arg in &m.args {
             match arg {
                 Expr::Closure(c) => self.closure(c, element.clone()),
+                Expr::Path(p) => {
+                    // Point-free: `names.iter().map(std::env::var)` reads each element.
+                    if let Some(reader) = self.env_var_fn(&p.path) {
+                        self.read_element(reader, element.clone(), self.loc(p.span()));
+                    }
+                }
                 other => self.visit_expr(other),
             }
         }
