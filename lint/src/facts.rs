@@ -236,10 +236,13 @@ impl Collector<'_> {
                     .add_item(ident.to_string(), format!("{base}::{ident}"));
             }
         }
-        for item in items {
-            if let syn::Item::Use(u) = item {
-                self.scopes
-                    .add_use(&u.tree, u.leading_colon.is_some(), &self.module);
+        // Twice: `use` order does not matter in Rust, so a `use` may rely on a later one.
+        for _ in 0..2 {
+            for item in items {
+                if let syn::Item::Use(u) = item {
+                    self.scopes
+                        .add_use(&u.tree, u.leading_colon.is_some(), &self.module);
+                }
             }
         }
     }

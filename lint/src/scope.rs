@@ -95,7 +95,8 @@ impl Scopes {
                 UseKind::Name(alias) => {
                     scope.uses.insert(alias, base);
                 }
-                UseKind::Glob => scope.globs.push(base),
+                UseKind::Glob if !scope.globs.contains(&base) => scope.globs.push(base),
+                UseKind::Glob => {}
             }
         }
     }
