@@ -56,7 +56,7 @@ impl FileResult {
         FileResult {
             findings: Vec::new(),
             questions: Vec::new(),
-            facts: FileFacts::empty(display, &unit),
+            facts: FileFacts::empty(display),
             unit,
             source: None,
         }
@@ -124,37 +124,36 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
 /// Answers deferred questions per crate, drops findings in test-only modules when tests are
 /// not scanned, and keeps the text of files that have findings.
 fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
+    let (files, outputs): (Vec<_>, Vec<_>) = results
+        .into_iter()
+        .map(|r| ((r.unit, r.facts), (r.findings, r.questions, r.source)))
+        .unzip();
     let mut by_crate: BTreeMap<&str, Vec<&FileFacts>> = BTreeMap::new();
-    for r in &results {
-        by_crate
-            .entry(&r.unit.crate_key)
-            .or_default()
-            .push(&r.facts);
+    for (unit, facts) in &files {
+        by_crate.entry(&unit.crate_key).or_default().push(facts);
     }
     let crates: HashMap<&str, CrateFacts> = by_crate
         .into_iter()
         .map(|(k, files)| (k, CrateFacts::build(files)))
         .collect();
-    let mut texts = HashMap::new();
-    for r in &results {
-        let krate = &crates[r.unit.crate_key.as_str()];
-        if !settings.scan.tests && is_test_module(&r.unit.module, krate) {
+    for ((unit, facts), (findings, questions, source)) in files.iter().zip(outputs) {
+        let krate = &crates[unit.crate_key.as_str()];
+        if !settings.scan.tests && is_test_module(&unit.module, krate) {
             continue;
         }
         let before = report.findings.len();
-        report.findings.extend(r.findings.iter().cloned());
-        for q in &r.questions {
+        report.findings.extend(findings);
+        for q in &questions {
             if let Some(rule) = rules::by_name(q.rule) {
                 rule.answer(settings, krate, q, &mut report.findings);
             }
         }
         if report.findings.len() > before {
-            if let Some(text) = &r.source {
-                texts.insert(r.facts.display.clone(), text.clone());
+            if let Some(text) = source {
+                report.sources.insert(facts.display.clone(), text);
             }
         }
     }
-    report.sources = texts.into_iter().collect();
 }
 
 fn is_test_module(module: &[String], krate: &CrateFacts) -> bool {

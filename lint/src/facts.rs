@@ -106,7 +106,6 @@ pub struct ConstFact {
 #[derive(Clone, Debug, Default)]
 pub struct FileFacts {
     pub display: String,
-    pub crate_key: String,
     pub consts: Vec<ConstFact>,
     pub fns: Vec<FnFact>,
     pub reads: Vec<EnvRead>,
@@ -116,10 +115,9 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
-    pub fn empty(display: &str, unit: &ModuleUnit) -> Self {
+    pub fn empty(display: &str) -> Self {
         FileFacts {
             display: display.to_owned(),
-            crate_key: unit.crate_key.clone(),
             ..FileFacts::default()
         }
     }
@@ -135,7 +133,7 @@ pub fn collect(
     let mut c = Collector {
         source,
         settings,
-        out: FileFacts::empty(&source.display, unit),
+        out: FileFacts::empty(&source.display),
         scopes: Scopes::default(),
         module: unit.module.clone(),
         item_base: vec![unit.module.join("::")],

@@ -13,7 +13,6 @@ pub struct Question {
     pub rule: &'static str,
     /// Display path of the file the finding would be in.
     pub path: String,
-    pub crate_key: String,
     pub location: Location,
     pub kind: QuestionKind,
 }

@@ -217,7 +217,6 @@ impl SecretEnvRead {
                 let q = Question {
                     rule: META.name,
                     path: path.clone(),
-                    crate_key: cx.facts.crate_key.clone(),
                     location: read.name.location,
                     kind: QuestionKind::EnvRead {
                         reader: read.reader.clone(),
@@ -283,7 +282,6 @@ impl Rule for SecretEnvRead {
             let q = Question {
                 rule: META.name,
                 path: cx.source.display.clone(),
-                crate_key: facts.crate_key.clone(),
                 location: call.location,
                 kind: QuestionKind::Call {
                     callee: call.callee.clone(),
