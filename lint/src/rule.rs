@@ -8,8 +8,7 @@ use crate::join::{CrateFacts, Question};
 
 /// Where rule pages are published: a rule's page is `DOCS_BASE_URL` + name + `.md` (SARIF
 /// `helpUri`).
-pub const DOCS_BASE_URL: &str =
-    "https://github.com/vox-clavis/vox-clavis-lint/blob/main/docs/rules/";
+pub const DOCS_BASE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules/");
 
 /// What every rule declares about itself. `docs` is the rule's doc comment, which is also its
 /// documentation page (`explain`, `docs/rules/<name>.md`, SARIF `fullDescription`).

@@ -17,7 +17,8 @@ use crate::rule::{DOCS_BASE_URL, RuleMeta};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const TOOL_NAME: &str = "vox-clavis-lint";
-const INFORMATION_URI: &str = "https://github.com/vox-clavis/vox-clavis-lint";
+/// The workspace's `repository`, so the URL is written in one place.
+const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 const SRCROOT: &str = "%SRCROOT%";
 /// Key of the fingerprint in `partialFingerprints`; the suffix versions the fingerprint scheme.
 const FINGERPRINT_KEY: &str = "voxClavisLint/v1";
