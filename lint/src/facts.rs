@@ -908,7 +908,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             name: m.method.to_string(),
             is_method: true,
         };
-        let location = self.loc(m.method.span().join(m.span()).unwrap_or(m.method.span()));
+        let location = self.loc(m.span());
         self.call(callee, m.args.iter(), location);
         self.visit_expr(&m.receiver);
         let element = self.element_binding(&m.receiver);

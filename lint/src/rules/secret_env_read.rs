@@ -190,14 +190,6 @@ impl SecretEnvRead {
         let local = match &read.name.expr {
             NameExpr::Lit(name) => Some((name.clone(), false)),
             NameExpr::Format(t) => Some((t.clone(), true)),
-            NameExpr::Concat(parts) => parts
-                .iter()
-                .map(|p| match p {
-                    NameExpr::Lit(s) => Some(s.as_str()),
-                    _ => None,
-                })
-                .collect::<Option<String>>()
-                .map(|s| (s, false)),
             NameExpr::Dynamic(ident) => {
                 let f = dynamic_finding(path, read.name.location, ident, &via);
                 cx.report(f);
