@@ -35,6 +35,15 @@ pub fn rule_page(meta: &RuleMeta) -> String {
              `--fail-on warning` (the default), not with `--fail-on error`.\n\n"
         }
     });
+    page.push_str(&format!(
+        "Change its severity, or turn it off, in the configuration file:\n\n\
+         ```toml\n[rules.{}]\nseverity = \"{}\"  # \"error\", \"warning\" or \"off\"\n```\n\n",
+        meta.name,
+        match meta.default_severity {
+            Severity::Error => "warning",
+            Severity::Warning => "error",
+        },
+    ));
     page.push_str(
         "To keep files out of the check (generated code, fixtures with deliberate violations), \
          exclude them with `--exclude GLOB` on the command line or `[scan] exclude` in \
@@ -48,9 +57,20 @@ pub fn rule_page(meta: &RuleMeta) -> String {
     page
 }
 
-/// The rule's code examples: the Rust blocks under `## Example` (to be flagged) and those after
-/// `Use instead:` (to pass), each with hidden lines included and their `# ` marker removed.
-pub fn examples(meta: &RuleMeta) -> (Vec<String>, Vec<String>) {
+/// A rule's code examples, each with hidden lines included and their `# ` marker removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Examples {
+    /// A ```toml block under `## Example`: the configuration the examples are checked with
+    /// (rules that need an inventory to fire). `None`: the built-in defaults.
+    pub config: Option<String>,
+    /// The Rust blocks under `## Example`, which the rule must flag.
+    pub flagged: Vec<String>,
+    /// The Rust blocks after `Use instead:`, which it must not.
+    pub clean: Vec<String>,
+}
+
+/// The rule's code examples.
+pub fn examples(meta: &RuleMeta) -> Examples {
     examples_in(&meta.docs())
 }
 
@@ -63,9 +83,8 @@ enum Section {
     After,
 }
 
-fn examples_in(markdown: &str) -> (Vec<String>, Vec<String>) {
-    let mut flagged = Vec::new();
-    let mut clean = Vec::new();
+fn examples_in(markdown: &str) -> Examples {
+    let mut out = Examples::default();
     let mut section = Section::Before;
     for segment in segments(markdown) {
         match segment {
@@ -76,15 +95,20 @@ fn examples_in(markdown: &str) -> (Vec<String>, Vec<String>) {
                     .map(|line| format!("{}\n", code_line(line)))
                     .collect();
                 match section {
-                    Section::Example => flagged.push(code),
-                    Section::UseInstead => clean.push(code),
+                    Section::Example => out.flagged.push(code),
+                    Section::UseInstead => out.clean.push(code),
                     Section::Before | Section::After => {}
                 }
+            }
+            Segment::Code { info, lines, .. }
+                if section == Section::Example && info.trim() == "toml" =>
+            {
+                out.config = Some(lines.iter().map(|l| format!("{l}\n")).collect());
             }
             Segment::Code { .. } => {}
         }
     }
-    (flagged, clean)
+    out
 }
 
 fn next_section(section: Section, line: &str) -> Section {
@@ -248,6 +272,11 @@ mod tests {
  ```
 
  ## Example
+ ```toml
+ [names]
+ not-secret = [\"A\"]
+ ```
+
  ```rust,ignore
  # use std::env;
  let a = env::var(\"X_TOKEN\");
@@ -278,7 +307,12 @@ mod tests {
 
     #[test]
     fn examples_are_split_at_use_instead_and_end_at_the_next_section() {
-        let (flagged, clean) = examples(&META);
+        let Examples {
+            config,
+            flagged,
+            clean,
+        } = examples(&META);
+        assert_eq!(config.as_deref(), Some("[names]\nnot-secret = [\"A\"]\n"));
         assert_eq!(
             flagged,
             [

@@ -1,5 +1,6 @@
 //! The pipeline, and the only place that knows its order:
-//! walk -> read -> parse -> facts -> rules -> join -> sort -> fingerprint.
+//! walk -> read -> parse -> facts -> rules -> join (levels, suppressions) -> sort ->
+//! fingerprint -> baseline.
 
 use std::collections::{BTreeMap, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -7,16 +8,22 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::config::Settings;
+use crate::baseline::Baseline;
+use crate::changes::{self, Changes};
+use crate::config::{PathLevels, Settings};
 use crate::context::FileContext;
 use crate::facts::{self, FileFacts};
 use crate::finding::{Finding, Location};
+use crate::git::{GitError, Repo};
 use crate::join::{CrateFacts, Question};
 use crate::report::Report;
+use crate::rule::RuleMeta;
 use crate::rules::{self, internal_error, unparsable_file};
 use crate::source::SourceFile;
+use crate::suppress::{self, FileSuppressions};
 use crate::unit::{ModuleUnit, UnitFinder};
 use crate::walk::{self, Excludes, WalkSetupError, WalkedFile};
+use crate::{baseline, fingerprint};
 
 /// syn's parser recurses per nesting level; deep inputs need far more than the default stack.
 const WORKER_STACK: usize = 256 * 1024 * 1024;
@@ -29,6 +36,13 @@ pub struct CheckOptions {
     pub exclude: Vec<String>,
     /// Worker threads; `None` for all cores.
     pub threads: Option<usize>,
+    /// Findings to leave out of the report (accepted earlier).
+    pub baseline: Option<Baseline>,
+    /// Check what the index of this repository holds instead of the files on disk
+    /// (`--staged`); files the index does not hold are not checked.
+    pub staged: Option<Repo>,
+    /// Keep only the findings on these changed lines (`--diff`, `--staged`).
+    pub changes: Option<Changes>,
 }
 
 /// Why a run could not be carried out (exit code 2).
@@ -36,6 +50,8 @@ pub struct CheckOptions {
 pub enum RunError {
     #[error(transparent)]
     Walk(#[from] WalkSetupError),
+    #[error(transparent)]
+    Git(#[from] GitError),
     #[error("cannot start worker threads: {0}")]
     Threads(String),
     #[error("cannot determine the working directory: {0}")]
@@ -49,6 +65,9 @@ struct FileResult {
     facts: FileFacts,
     unit: ModuleUnit,
     source: Option<String>,
+    suppressions: FileSuppressions,
+    /// Rule levels for this file after `[[overrides]]`.
+    levels: PathLevels,
 }
 
 impl FileResult {
@@ -59,6 +78,8 @@ impl FileResult {
             facts: FileFacts::empty(display),
             unit,
             source: None,
+            suppressions: FileSuppressions::default(),
+            levels: PathLevels::default(),
         }
     }
 }
@@ -84,6 +105,22 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
         })
         .filter(|(_, unit)| settings.scan.tests || !unit.in_test_dir)
         .unzip();
+    // `--staged`: what the next commit holds, fetched in one batch.
+    let staged = match &options.staged {
+        Some(repo) => {
+            let paths: Vec<PathBuf> = files.iter().map(|f| walk::absolute(&f.path)).collect();
+            Some(repo.index_blobs(&paths)?)
+        }
+        None => None,
+    };
+    let (files, units): (Vec<WalkedFile>, Vec<ModuleUnit>) = match &staged {
+        Some(blobs) => files
+            .into_iter()
+            .zip(units)
+            .filter(|(f, _)| blobs.contains_key(&walk::absolute(&f.path)))
+            .unzip(),
+        None => (files, units),
+    };
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.unwrap_or(0))
@@ -95,7 +132,7 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
             .par_iter()
             .zip(units.into_par_iter())
             .map(|(file, unit)| {
-                let r = check_file(settings, file, unit);
+                let r = check_file(settings, file, unit, staged.as_ref());
                 proc_macro2::extra::invalidate_current_thread_spans();
                 r
             })
@@ -118,6 +155,14 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
     }
     join(results, settings, &mut report);
     finish(&mut report);
+    if let Some(accepted) = &options.baseline {
+        let checked: std::collections::HashSet<&str> =
+            files.iter().map(|f| f.display.as_str()).collect();
+        baseline::apply(&mut report, accepted, &|p| checked.contains(p));
+    }
+    if let Some(changed) = &options.changes {
+        changes::retain_changed(&mut report, changed);
+    }
     Ok(report)
 }
 
@@ -126,7 +171,10 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
 fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
     let (files, outputs): (Vec<_>, Vec<_>) = results
         .into_iter()
-        .map(|r| ((r.unit, r.facts), (r.findings, r.questions, r.source)))
+        .map(|r| {
+            let per_file = (r.findings, r.questions, r.source, r.suppressions, r.levels);
+            ((r.unit, r.facts), per_file)
+        })
         .unzip();
     let mut by_crate: BTreeMap<&str, Vec<&FileFacts>> = BTreeMap::new();
     for (unit, facts) in &files {
@@ -136,7 +184,9 @@ fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
         .into_iter()
         .map(|(k, files)| (k, CrateFacts::build(files)))
         .collect();
-    for ((unit, facts), (findings, questions, source)) in files.iter().zip(outputs) {
+    for ((unit, facts), (findings, questions, source, suppressions, levels)) in
+        files.iter().zip(outputs)
+    {
         let krate = &crates[unit.crate_key.as_str()];
         if !settings.scan.tests && is_test_module(&unit.module, krate) {
             continue;
@@ -148,9 +198,87 @@ fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
                 rule.answer(settings, krate, q, &mut report.findings);
             }
         }
+        apply_levels(settings, &levels, &mut report.findings, before);
+        let suppressed_before = report.suppressed.len();
+        silence(
+            settings,
+            &levels,
+            &suppressions,
+            &facts.display,
+            report,
+            before,
+        );
+        if let Some(text) = &source {
+            let (kept, silenced) = (&mut report.findings, &mut report.suppressed);
+            for f in kept[before..]
+                .iter_mut()
+                .chain(silenced[suppressed_before..].iter_mut())
+                .filter(|f| f.identity.is_empty())
+            {
+                f.identity = fingerprint::fallback_identity(text, f.location.span);
+            }
+        }
         if report.findings.len() > before {
             if let Some(text) = source {
-                report.sources.insert(facts.display.clone(), text);
+                let masked = crate::render::redact::file(&text, &mut report.findings[before..]);
+                report.sources.insert(facts.display.clone(), masked);
+            }
+        }
+    }
+}
+
+/// Moves the findings from `from` on that suppression comments cover into
+/// `report.suppressed`, and adds the findings about the comments themselves.
+fn silence(
+    settings: &Settings,
+    levels: &PathLevels,
+    suppressions: &FileSuppressions,
+    path: &str,
+    report: &mut Report,
+    from: usize,
+) {
+    if suppressions.is_empty() {
+        return;
+    }
+    let mut mine = report.findings.split_off(from);
+    let enabled = |m: &RuleMeta| levels.severity(&settings.rules, m).is_some();
+    let policy = suppress::Policy {
+        require_reason: settings.suppressions.require_reason,
+        enabled: &enabled,
+    };
+    let about = suppress::apply(
+        suppressions,
+        path,
+        &mut mine,
+        &mut report.suppressed,
+        &policy,
+    );
+    report.findings.extend(mine);
+    let at = report.findings.len();
+    report.findings.extend(about);
+    apply_levels(settings, levels, &mut report.findings, at);
+}
+
+/// Gives the findings from `from` on their configured severity in their file (`levels`),
+/// dropping rules turned off.
+fn apply_levels(
+    settings: &Settings,
+    levels: &PathLevels,
+    findings: &mut Vec<Finding>,
+    from: usize,
+) {
+    let mut i = from;
+    while i < findings.len() {
+        let level = rules::by_name(findings[i].rule).map_or(Some(findings[i].severity), |r| {
+            levels.severity(&settings.rules, r.meta())
+        });
+        match level {
+            Some(severity) => {
+                findings[i].severity = severity;
+                i += 1;
+            }
+            None => {
+                findings.swap_remove(i);
             }
         }
     }
@@ -162,37 +290,31 @@ fn is_test_module(module: &[String], krate: &CrateFacts) -> bool {
 
 /// Sorts, removes exact duplicates, and assigns fingerprints that survive unrelated edits.
 fn finish(report: &mut Report) {
-    report
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    report.findings.dedup();
-    let mut occurrences: HashMap<(String, &'static str, String), usize> = HashMap::new();
-    for f in &mut report.findings {
-        let n = occurrences
-            .entry((f.path.clone(), f.rule, f.identity.clone()))
-            .or_insert(0);
-        f.fingerprint = fingerprint(f.rule, &f.path, &f.identity, *n);
-        *n += 1;
+    for list in [&mut report.findings, &mut report.suppressed] {
+        list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        list.dedup();
     }
+    fingerprint::assign(&mut report.findings, &mut report.suppressed);
 }
 
-/// FNV-1a (64-bit): stable across platforms and compiler versions, unlike `DefaultHasher`.
-fn fingerprint(rule: &str, path: &str, identity: &str, occurrence: usize) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [rule, path, identity, &occurrence.to_string()] {
-        for b in part.bytes().chain([0xff]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    format!("{h:016x}")
-}
-
-fn check_file(settings: &Settings, file: &WalkedFile, unit: ModuleUnit) -> FileResult {
+fn check_file(
+    settings: &Settings,
+    file: &WalkedFile,
+    unit: ModuleUnit,
+    staged: Option<&HashMap<PathBuf, Vec<u8>>>,
+) -> FileResult {
     let mut result = FileResult::new(&file.display, unit);
+    result.levels = settings.levels_at(&file.path);
     let unparsable =
         |message: String, location| unparsable_file::finding(&file.display, location, message);
-    let bytes = match std::fs::read(&file.path) {
+    let read = match staged {
+        Some(blobs) => blobs
+            .get(&walk::absolute(&file.path))
+            .cloned()
+            .ok_or_else(|| std::io::Error::other("not in the index")),
+        None => std::fs::read(&file.path),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             result.findings.push(
@@ -228,13 +350,14 @@ fn analyze(settings: &Settings, source: SourceFile, mut result: FileResult) -> F
     let unparsable =
         |message: String, location| unparsable_file::finding(&source.display, location, message);
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        run_rules(settings, &source, &result.unit)
+        run_rules(settings, &source, &result.unit, &result.levels)
     }));
     match outcome {
-        Ok(Ok((facts, findings, questions))) => {
+        Ok(Ok((facts, findings, questions, suppressions))) => {
             result.facts = facts;
             result.findings = findings;
             result.questions = questions;
+            result.suppressions = suppressions;
         }
         Ok(Err(err)) => {
             let location = Location::from_syn(&source, err.span());
@@ -262,7 +385,10 @@ fn analyze(settings: &Settings, source: SourceFile, mut result: FileResult) -> F
                 .push(internal_error::finding(&source.display, &what));
         }
     }
-    if !result.findings.is_empty() || !result.questions.is_empty() {
+    if !result.findings.is_empty()
+        || !result.questions.is_empty()
+        || !result.suppressions.is_empty()
+    {
         result.source = Some(source.text);
     }
     result
@@ -280,7 +406,9 @@ pub fn check_sources(settings: &Settings, sources: &[(&str, &str)]) -> Report {
         .iter()
         .map(|&(display, text)| {
             let source = SourceFile::new(display.into(), display.to_owned(), text.to_owned());
-            analyze(settings, source, FileResult::new(display, unit.clone()))
+            let mut result = FileResult::new(display, unit.clone());
+            result.levels = settings.levels_at(std::path::Path::new(display));
+            analyze(settings, source, result)
         })
         .collect();
     let mut report = Report {
@@ -292,20 +420,26 @@ pub fn check_sources(settings: &Settings, sources: &[(&str, &str)]) -> Report {
     report
 }
 
-type RuleOutput = (FileFacts, Vec<Finding>, Vec<Question>);
+type RuleOutput = (FileFacts, Vec<Finding>, Vec<Question>, FileSuppressions);
 
 fn run_rules(
     settings: &Settings,
     source: &SourceFile,
     unit: &ModuleUnit,
+    levels: &PathLevels,
 ) -> Result<RuleOutput, syn::Error> {
     let file = syn::parse_file(&source.text)?;
     let facts = facts::collect(source, settings, unit, &file);
     let mut cx = FileContext::new(source, settings, &facts);
     for rule in rules::all() {
-        rule.check(&mut cx, &file);
+        if levels.severity(&settings.rules, rule.meta()).is_some() {
+            rule.check(&mut cx, &file);
+        }
     }
     let (findings, questions) = (cx.findings, cx.questions);
+    // Suppression comments need the tree for the extent of the item or statement they
+    // precede; the tree is dropped right after.
+    let suppressions = suppress::collect(source, &file);
     drop(file);
-    Ok((facts, findings, questions))
+    Ok((facts, findings, questions, suppressions))
 }

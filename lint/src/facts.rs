@@ -12,6 +12,7 @@ use crate::finding::Location;
 use crate::matchers::{self, EnvFn};
 use crate::scope::{Binding, Resolved, Scopes};
 use crate::source::SourceFile;
+use crate::taint::{self, Flow};
 use crate::unit::ModuleUnit;
 
 /// What an expression used as an environment variable name stands for, as far as one file can
@@ -112,6 +113,8 @@ pub struct FileFacts {
     pub calls: Vec<CallSite>,
     /// Module paths declared by `#[cfg(test)] mod x;` in this file.
     pub test_modules: Vec<String>,
+    /// Secret values reaching sinks (see [`crate::taint`]).
+    pub flows: Vec<Flow>,
 }
 
 impl FileFacts {
@@ -147,7 +150,9 @@ pub fn collect(
     }
     c.scopes.pop();
     c.flush_vars(0, Vec::new());
-    c.out
+    let mut out = c.out;
+    out.flows = taint::flows(source, settings, unit, file, &out.reads);
+    out
 }
 
 /// What an expression evaluates to while walking one function.

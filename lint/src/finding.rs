@@ -71,11 +71,26 @@ pub struct Finding {
     /// Text of the label under the primary span.
     pub label: Option<String>,
     pub help: Option<String>,
+    /// Secondary places in the same file, each with its label: where a leaked value came
+    /// from, the first declaration of a duplicate.
+    pub related: Vec<(Location, String)>,
     /// What identifies this finding across unrelated edits: the secret name and the normalised
     /// flagged expression. Never a secret value. The engine turns it into `fingerprint`.
     pub identity: String,
     /// Stable hash of rule, path, identity and occurrence index; set by the engine.
     pub fingerprint: String,
+    /// Set when a suppression comment silenced this finding (it is then in
+    /// [`crate::report::Report::suppressed`], not in `findings`).
+    pub suppression: Option<Suppression>,
+}
+
+/// The suppression comment that silenced a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The text after `--`, whitespace collapsed; `None` when the comment gave none.
+    pub reason: Option<String>,
+    /// Where the comment is, in the same file as the finding.
+    pub location: Location,
 }
 
 impl Finding {
@@ -94,8 +109,10 @@ impl Finding {
             message: message.into(),
             label: None,
             help: None,
+            related: Vec::new(),
             identity: String::new(),
             fingerprint: String::new(),
+            suppression: None,
         }
     }
 
@@ -106,6 +123,12 @@ impl Finding {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a secondary labelled place in the same file.
+    pub fn with_related(mut self, location: Location, label: impl Into<String>) -> Self {
+        self.related.push((location, label.into()));
         self
     }
 

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::facts::{Arg, Callee, ConstFact, FileFacts, FlowSink, FnFact, NameExpr};
 use crate::finding::Location;
+use crate::taint::Flow;
 
 /// A decision deferred by a rule until the whole crate was seen.
 #[derive(Clone, Debug)]
@@ -23,6 +24,8 @@ pub enum QuestionKind {
     EnvRead { reader: String, name: Arg },
     /// A call that may be a call to a function of this crate which reads its argument.
     Call { callee: Callee, args: Vec<Arg> },
+    /// A flow whose source is an environment read named through a constant: is it a secret?
+    Flow(Flow),
 }
 
 /// How a function parameter reaches an environment read.

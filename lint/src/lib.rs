@@ -5,14 +5,23 @@
 //! Rules produce [`Finding`]s, plain data; only [`render`] turns them into text and only
 //! [`cli`] knows arguments and exit codes.
 
+pub mod baseline;
+pub mod changes;
 pub mod cli;
+pub mod comments;
 pub mod config;
 pub mod context;
+pub mod credentials;
+pub mod directives;
 pub mod docs;
 pub mod engine;
+pub mod extents;
 pub mod facts;
 pub mod finding;
+pub mod fingerprint;
+pub mod git;
 pub mod join;
+pub mod literals;
 pub mod matchers;
 pub mod render;
 pub mod report;
@@ -20,6 +29,8 @@ pub mod rule;
 pub mod rules;
 pub mod scope;
 pub mod source;
+pub mod suppress;
+pub mod taint;
 pub mod unit;
 pub mod walk;
 

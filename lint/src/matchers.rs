@@ -77,6 +77,76 @@ pub fn names_credential(ident: &str) -> bool {
     })
 }
 
+/// Whether `attrs` derive a trait whose path ends in `name` (`Serialize`, `serde::Serialize`),
+/// directly or through `#[cfg_attr(.., derive(..))]`.
+pub fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().any(|a| meta_derives(&a.meta, name))
+}
+
+fn meta_derives(meta: &syn::Meta, name: &str) -> bool {
+    let syn::Meta::List(list) = meta else {
+        return false;
+    };
+    if list.path.is_ident("derive") {
+        return list
+            .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+            .is_ok_and(|paths| {
+                paths
+                    .iter()
+                    .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+            });
+    }
+    if list.path.is_ident("cfg_attr") {
+        return list
+            .parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
+            .is_ok_and(|metas| metas.iter().skip(1).any(|m| meta_derives(m, name)));
+    }
+    false
+}
+
+/// Every `#[name]`/`#[name(..)]`/`#[name = ..]` in `attrs`, also inside `cfg_attr`
+/// (`#[secret]`, `#[serde(..)]` are looked up this way).
+pub fn attr_lists(attrs: &[syn::Attribute], name: &str) -> Vec<syn::Meta> {
+    let mut out = Vec::new();
+    for a in attrs {
+        collect_attr(&a.meta, name, &mut out);
+    }
+    out
+}
+
+fn collect_attr(meta: &syn::Meta, name: &str, out: &mut Vec<syn::Meta>) {
+    if meta.path().is_ident(name) {
+        out.push(meta.clone());
+        return;
+    }
+    if let syn::Meta::List(list) = meta {
+        if list.path.is_ident("cfg_attr") {
+            if let Ok(metas) =
+                list.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
+            {
+                for m in metas.iter().skip(1) {
+                    collect_attr(m, name, out);
+                }
+            }
+        }
+    }
+}
+
+/// Whether `attrs` carry `#[serde(skip)]` or `#[serde(skip_serializing)]` (not
+/// `skip_serializing_if`, which still serializes the value sometimes).
+pub fn serde_skips_serializing(attrs: &[syn::Attribute]) -> bool {
+    attr_lists(attrs, "serde").iter().any(|m| match m {
+        syn::Meta::List(list) => list
+            .parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
+            .is_ok_and(|metas| {
+                metas
+                    .iter()
+                    .any(|m| m.path().is_ident("skip") || m.path().is_ident("skip_serializing"))
+            }),
+        _ => false,
+    })
+}
+
 /// The arguments of a macro that takes comma-separated expressions (`format!`, `vec!`, ...).
 pub fn macro_exprs(tokens: &TokenStream) -> Option<Punctuated<Expr, Token![,]>> {
     Punctuated::<Expr, Token![,]>::parse_terminated
@@ -196,6 +266,22 @@ pub fn is_test_attr(attr: &syn::Attribute) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derives_through_paths_and_cfg_attr() {
+        let item: syn::ItemStruct = syn::parse_quote! {
+            #[derive(Debug)]
+            #[cfg_attr(feature = "serde", derive(serde::Serialize, Clone))]
+            struct A { #[cfg_attr(feature = "serde", serde(skip))] a: u8, #[serde(skip_serializing_if = "x")] b: u8 }
+        };
+        assert!(derives(&item.attrs, "Debug"));
+        assert!(derives(&item.attrs, "Serialize"));
+        assert!(derives(&item.attrs, "Clone"));
+        assert!(!derives(&item.attrs, "Deserialize"));
+        let fields: Vec<_> = item.fields.iter().collect();
+        assert!(serde_skips_serializing(&fields[0].attrs));
+        assert!(!serde_skips_serializing(&fields[1].attrs));
+    }
 
     #[test]
     fn credential_words() {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::baseline::BaselineOutcome;
 use crate::finding::{Finding, Severity};
 
 /// Sorted findings and the text of the files they point into (only those files).
@@ -12,6 +13,11 @@ pub struct Report {
     pub files_checked: usize,
     /// Source text by display path, for files that have findings (snippets in `human`).
     pub sources: BTreeMap<String, String>,
+    /// Findings silenced by suppression comments, sorted like `findings`, each with its
+    /// [`Finding::suppression`]. They do not count anywhere else.
+    pub suppressed: Vec<Finding>,
+    /// What the baseline did, when one was used.
+    pub baseline: Option<BaselineOutcome>,
 }
 
 impl Report {
@@ -31,28 +37,41 @@ impl Report {
         counts
     }
 
-    /// `3 findings (2 errors, 1 warning) in 41 files`.
+    /// `3 findings (2 errors, 1 warning) in 41 files`, then what suppressions and the
+    /// baseline left out: `, 2 suppressed, 5 in the baseline (1 stale entry)`.
     pub fn summary_line(&self) -> String {
         let n = self.findings.len();
         let files = self.files_checked;
         let (e, w) = (self.count(Severity::Error), self.count(Severity::Warning));
-        if n == 0 {
-            return format!("no findings in {files} {}", plural(files, "file"));
+        let mut line = if n == 0 {
+            format!("no findings in {files} {}", plural(files, "file"))
+        } else {
+            format!(
+                "{n} {} ({e} {}, {w} {}) in {files} {}",
+                plural(n, "finding"),
+                plural(e, "error"),
+                plural(w, "warning"),
+                plural(files, "file"),
+            )
+        };
+        if !self.suppressed.is_empty() {
+            line.push_str(&format!(", {} suppressed", self.suppressed.len()));
         }
-        format!(
-            "{n} {} ({e} {}, {w} {}) in {files} {}",
-            plural(n, "finding"),
-            plural(e, "error"),
-            plural(w, "warning"),
-            plural(files, "file"),
-        )
+        if let Some(b) = &self.baseline {
+            line.push_str(&format!(", {} in the baseline", b.matched));
+            if !b.stale.is_empty() {
+                let s = b.stale.len();
+                line.push_str(&format!(" ({s} stale {})", plural(s, "entry")));
+            }
+        }
+        line
     }
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        word.to_owned()
-    } else {
-        format!("{word}s")
+    match (n, word) {
+        (1, _) => word.to_owned(),
+        (_, "entry") => "entries".to_owned(),
+        _ => format!("{word}s"),
     }
 }

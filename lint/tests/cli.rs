@@ -127,6 +127,26 @@ fn fail_on_error_and_warning() {
 }
 
 #[test]
+fn configured_severities_change_findings_and_exit_codes() {
+    let warning = "[rules.secret-env-read]\nseverity = \"warning\"\n";
+    let p = project(&[("src/main.rs", LEAKY), ("vox-clavis-lint.toml", warning)]);
+    let r = run(p.path(), &["check", "--format", "short", "src"]);
+    expect_code(&r, 1);
+    assert!(
+        r.stdout.contains("warning[secret-env-read]"),
+        "{}",
+        r.stdout
+    );
+    expect_code(&run(p.path(), &["check", "--fail-on", "error", "src"]), 0);
+
+    let off = "[rules.secret-env-read]\nseverity = \"off\"\n";
+    let p = project(&[("src/main.rs", LEAKY), ("vox-clavis-lint.toml", off)]);
+    let r = run(p.path(), &["check", "src"]);
+    expect_code(&r, 0);
+    assert!(!r.stdout.contains("secret-env-read"), "{}", r.stdout);
+}
+
+#[test]
 fn missing_path_exits_2() {
     let p = project(&[("src/main.rs", CLEAN)]);
     let r = run(p.path(), &["check", "src", "nope"]);

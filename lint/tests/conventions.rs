@@ -195,11 +195,23 @@ fn each_rule_has_a_doc_page() {
 #[test]
 fn readme_lists_every_rule() {
     let readme = fs::read_to_string(root().join("README.md")).expect("read README.md");
-    let problems: Vec<String> = names()
-        .into_iter()
-        .filter(|name| !readme.contains(&format!("[`{name}`](docs/rules/{name}.md)")))
-        .map(|name| {
-            format!("{name}: add a row [`{name}`](docs/rules/{name}.md) to the rules table")
+    let problems: Vec<String> = rules::metas()
+        .filter_map(|meta| {
+            let name = meta.name;
+            let link = format!("[`{name}`](docs/rules/{name}.md)");
+            let expected = format!("| {} | {} |", meta.default_severity, meta.summary);
+            let row = readme
+                .lines()
+                .find(|l| l.starts_with('|') && l.contains(&link));
+            let squeezed = row.map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "));
+            match squeezed {
+                None => Some(format!("{name}: add a row {link} to the rules table")),
+                Some(r) if !r.contains(&expected) => Some(format!(
+                    "{name}: the row must say `{}` and `{}` (the rule's metadata)",
+                    meta.default_severity, meta.summary
+                )),
+                Some(_) => None,
+            }
         })
         .collect();
     assert_none(problems, "README.md rule table");

@@ -132,10 +132,25 @@ fn every_rule_documents_the_four_sections() {
 
 #[test]
 fn examples_are_flagged_and_use_instead_is_not() {
-    let settings = Settings::default();
     let mut problems = Vec::new();
     for meta in rules::metas() {
-        let (flagged, clean) = docs::examples(meta);
+        let docs::Examples {
+            config,
+            flagged,
+            clean,
+        } = docs::examples(meta);
+        let settings = match &config {
+            None => Settings::default(),
+            Some(text) => {
+                match vox_clavis_lint::config::from_toml_str(text, Path::new("example.toml")) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        problems.push(format!("{}: the ```toml block under `## Example` is not a valid configuration: {e}", meta.name));
+                        continue;
+                    }
+                }
+            }
+        };
         if flagged.is_empty() && !NO_CODE_EXAMPLE.contains(&meta.name) {
             problems.push(format!(
                 "{}: the doc comment has no ```rust block under `## Example`; add one that \

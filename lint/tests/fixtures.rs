@@ -12,6 +12,9 @@
 //! - `//~ rule-a rule-b` on a line: that line has exactly these findings (a rule named twice means
 //!   two findings of it). Markers are found by scanning the raw text, so to the parser they are
 //!   ordinary comments.
+//! - `//~^ rule-a` (on a line of its own) is about the line above, `//~^^` two lines above, and so
+//!   on: for lines whose comment must end where it is (a suppression comment without a reason,
+//!   where `//~` would read as the reason).
 //! - `expect.txt` in a case, for files that cannot carry a marker (not UTF-8, or a parse error
 //!   reported past the last line): lines `file.rs:LINE rule-a [rule-b ...]`, the path relative to
 //!   the `expect.txt`, `#` starts a comment.
@@ -76,6 +79,7 @@ impl Case {
             paths: self.files.clone(),
             exclude: Vec::new(),
             threads: Some(threads),
+            ..CheckOptions::default()
         };
         vox_clavis_lint::check(settings, &options)
             .map_err(|e| format!("check: {}: {e}", self.name()))
@@ -92,14 +96,23 @@ impl Case {
                 let Some(at) = line.find(MARKER) else {
                     continue;
                 };
-                let rules: Vec<&str> = line[at + MARKER.len()..].split_whitespace().collect();
+                let after = &line[at + MARKER.len()..];
+                let up = after.len() - after.trim_start_matches('^').len();
+                let rules: Vec<&str> = after[up..].split_whitespace().collect();
                 let here = format!("{}:{}", rel(file), i + 1);
+                let Some(target) = (i + 1).checked_sub(up).filter(|&l| l > 0) else {
+                    problems.push(format!(
+                        "bad expectation: {here}: `//~{}` points above the file",
+                        "^".repeat(up)
+                    ));
+                    continue;
+                };
                 add(
                     &mut expected,
                     &known,
                     &here,
                     &rel(file),
-                    i + 1,
+                    target,
                     &rules,
                     problems,
                 );

@@ -68,6 +68,7 @@ fn report() -> Report {
         findings,
         files_checked: 2,
         sources: [("src/main.rs".to_owned(), MAIN_RS.to_owned())].into(),
+        ..Report::default()
     }
 }
 
@@ -200,4 +201,40 @@ fn render_sarif_has_no_source_text_and_is_deterministic() {
         out,
         render(&report, Format::Sarif, &RenderOptions::default())
     );
+}
+
+#[test]
+fn render_sarif_suppressed_findings_validate_and_carry_the_reason() {
+    use vox_clavis_lint::finding::Suppression;
+    let mut report = report();
+    let mut silenced = report.findings.remove(1);
+    silenced.suppression = Some(Suppression {
+        reason: Some("the resolver's own bootstrap token".to_owned()),
+        location: Location::file_start(),
+    });
+    let mut no_reason = report.findings[1].clone();
+    no_reason.suppression = Some(Suppression {
+        reason: None,
+        location: Location::file_start(),
+    });
+    report.suppressed = vec![silenced, no_reason];
+    let doc = sarif(&report);
+    assert_valid(&doc);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4, "findings, then suppressed findings");
+    assert!(results[0].get("suppressions").is_none());
+    let with_reason = &results[2]["suppressions"];
+    assert_eq!(
+        with_reason,
+        &serde_json::json!([{
+            "kind": "inSource",
+            "justification": "the resolver's own bootstrap token",
+            "location": {"physicalLocation": {
+                "artifactLocation": {"uri": "src/main.rs", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1}
+            }}
+        }])
+    );
+    assert_eq!(results[3]["suppressions"][0]["kind"], "inSource");
+    assert!(results[3]["suppressions"][0].get("justification").is_none());
 }

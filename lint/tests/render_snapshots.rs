@@ -73,6 +73,7 @@ fn report() -> Report {
         findings,
         files_checked: 7,
         sources: [("src/config.rs".to_owned(), config.text.clone())].into(),
+        ..Report::default()
     }
 }
 
@@ -190,7 +191,7 @@ fn render_json_has_exactly_the_documented_fields() {
         keys.sort();
         keys
     };
-    assert_eq!(keys(&doc), ["findings", "summary", "version"]);
+    assert_eq!(keys(&doc), ["findings", "summary", "suppressed", "version"]);
     assert_eq!(doc["version"], 1);
     for finding in doc["findings"].as_array().unwrap() {
         assert_eq!(
@@ -204,6 +205,7 @@ fn render_json_has_exactly_the_documented_fields() {
                 "line",
                 "message",
                 "path",
+                "related",
                 "rule",
                 "severity"
             ]
@@ -211,7 +213,15 @@ fn render_json_has_exactly_the_documented_fields() {
     }
     assert_eq!(
         keys(&doc["summary"]),
-        ["by_rule", "errors", "files", "findings", "warnings"]
+        [
+            "baseline",
+            "by_rule",
+            "errors",
+            "files",
+            "findings",
+            "suppressed",
+            "warnings"
+        ]
     );
     // Columns count characters: `clé` is 3 characters but 4 bytes.
     assert_eq!(doc["findings"][2]["column"], 15);
@@ -229,7 +239,11 @@ fn render_json_without_findings() {
         serde_json::json!({
             "version": 1,
             "findings": [],
-            "summary": {"findings": 0, "errors": 0, "warnings": 0, "files": 0, "by_rule": {}}
+            "suppressed": [],
+            "summary": {
+                "findings": 0, "errors": 0, "warnings": 0, "files": 0, "by_rule": {},
+                "suppressed": 0, "baseline": null
+            }
         })
     );
 }

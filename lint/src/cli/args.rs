@@ -93,6 +93,29 @@ pub struct CheckArgs {
     /// When to use colours: `auto` only on a terminal and without NO_COLOR
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Also list the findings that suppression comments silenced, with their reasons
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// Report only findings that are not in this baseline file (overrides `[scan] baseline`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in FILE as the baseline, then report as with
+    /// `--baseline FILE`
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report only findings on lines added or changed since the merge base of REV and HEAD
+    /// (as `git diff REV...`, plus uncommitted and untracked files)
+    #[arg(long, value_name = "REV")]
+    pub diff: Option<String>,
+
+    /// Check the staged content of the files (the git index), and report only findings on
+    /// staged changes (since REV's merge base with `--diff REV`)
+    #[arg(long)]
+    pub staged: bool,
 }
 
 /// `--fail-on`.

@@ -9,8 +9,11 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use super::args::{CheckArgs, Cli, ColorChoice, FailOn};
 use super::{exit, print_error, write_stderr, write_stdout};
+use crate::baseline::{self, Baseline};
+use crate::changes::Changes;
 use crate::config::{self, ConfigError};
 use crate::engine::{self, CheckOptions};
+use crate::git::Repo;
 use crate::render::{self, RenderOptions};
 use crate::report::Report;
 use crate::walk::WalkSetupError;
@@ -77,12 +80,42 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
         }
     }
 
+    // `--write-baseline` records every finding, so it checks without one.
+    let accepted = match (&args.write_baseline, &args.baseline) {
+        (Some(_), _) => None,
+        (None, Some(file)) => Some(file.clone()),
+        (None, None) => settings.scan.baseline.clone(),
+    };
+    let accepted = accepted
+        .map(|file| Baseline::read(&file))
+        .transpose()
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    let (staged, changes) = new_code(args)?;
     let options = CheckOptions {
         paths,
         exclude: args.exclude.clone(),
         threads: args.threads,
+        baseline: accepted,
+        staged,
+        changes,
     };
-    let report = engine::check(&settings, &options).map_err(|e| Failure::Message(e.to_string()))?;
+    let mut report =
+        engine::check(&settings, &options).map_err(|e| Failure::Message(e.to_string()))?;
+    if let Some(file) = &args.write_baseline {
+        let written = Baseline::from_findings(file, &report.findings);
+        written
+            .write()
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        if !args.quiet {
+            let n = written.entries.len();
+            write_stderr(&format!(
+                "wrote {n} {} to baseline `{}`\n",
+                if n == 1 { "finding" } else { "findings" },
+                file.display()
+            ));
+        }
+        baseline::apply(&mut report, &written, &|_| true);
+    }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let render_options = RenderOptions {
@@ -90,6 +123,7 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
         quiet: args.quiet,
         statistics: args.statistics,
         width: None,
+        show_suppressed: args.show_suppressed,
     };
     let text = render::render(&report, args.format, &render_options);
     match &args.output {
@@ -103,6 +137,26 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
     }
 
     Ok(status(&report, args.fail_on))
+}
+
+/// `--diff REV` and `--staged`: the lines to report on, and the repository whose index to
+/// read. The repository is the one holding the working directory.
+fn new_code(args: &CheckArgs) -> Result<(Option<Repo>, Option<Changes>), Failure> {
+    if args.diff.is_none() && !args.staged {
+        return Ok((None, None));
+    }
+    let message = |e: crate::git::GitError| Failure::Message(e.to_string());
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Message(format!("cannot determine the working directory: {e}")))?;
+    let repo = Repo::discover(&cwd).map_err(message)?;
+    let base = match &args.diff {
+        Some(rev) => Some(repo.merge_base(rev).map_err(message)?),
+        None => None,
+    };
+    let changes = repo
+        .changes(base.as_deref(), args.staged)
+        .map_err(message)?;
+    Ok((args.staged.then_some(repo), Some(changes)))
 }
 
 /// Whether `name` is a subcommand (which reads as a path after an option).

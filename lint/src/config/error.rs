@@ -91,6 +91,10 @@ pub enum ProblemKind {
     IncludeInvalid,
     /// The same file is included twice.
     DuplicateInclude,
+    /// A value the key does not accept here (`severity = "off"` for `unparsable-file`).
+    InvalidValue,
+    /// A rule name that no rule has (in `[[overrides]] rules`).
+    UnknownRule,
 }
 
 /// One validation problem, with a primary label into the TOML text and, for duplicates, a

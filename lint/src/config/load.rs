@@ -90,7 +90,10 @@ fn from_discovered(found: Discovered, mut warnings: Vec<String>) -> Result<Setti
         inventory: validated.inventory,
         names: validated.names,
         scan: validated.scan,
+        taint: validated.taint,
         rules: validated.rules,
+        suppressions: validated.suppressions,
+        overrides: validated.overrides,
         warnings,
     })
 }
@@ -143,6 +146,7 @@ mod tests {
 
     use super::*;
     use crate::config::{NameKind, ProblemKind, SecretName};
+    use crate::finding::Severity;
 
     /// Writes `text` as `vox-clavis-lint.toml` in a fresh directory and loads it.
     fn load_toml(text: &str) -> (tempfile::TempDir, Result<Settings, ConfigError>) {
@@ -413,6 +417,69 @@ flag-all-vars = true
             s.config_file.as_deref(),
             Some(std::path::absolute(&path).unwrap().as_path())
         );
+    }
+
+    #[test]
+    fn rule_severities_and_options() {
+        let text = r#"
+[taint]
+expose-methods = ["reveal"]
+
+[rules.secret-env-read]
+severity = "warning"
+
+[rules.secret-debug-derive]
+severity = "off"
+
+[rules.secret-in-log]
+sinks = ["mcp::tool_output", "push_str", "trace_prompt!"]
+
+[rules.secret-serialization]
+severity = "error"
+secret-types = ["ApiKey"]
+serializers = ["rmp_serde::to_vec"]
+"#;
+        let (_tmp, result) = load_toml(text);
+        let s = result.unwrap();
+        let meta = |name| crate::rules::by_name(name).unwrap().meta();
+        assert_eq!(
+            s.rules.severity(meta("secret-env-read")),
+            Some(Severity::Warning)
+        );
+        assert_eq!(s.rules.severity(meta("secret-debug-derive")), None);
+        assert_eq!(
+            s.rules.severity(meta("unparsable-file")),
+            Some(meta("unparsable-file").default_severity),
+            "untouched rules keep their default"
+        );
+        assert_eq!(
+            s.rules.secret_in_log.sinks,
+            ["mcp::tool_output", "push_str", "trace_prompt!"]
+        );
+        assert_eq!(s.rules.secret_serialization.secret_types, ["ApiKey"]);
+        assert_eq!(
+            s.rules.secret_serialization.serializers,
+            ["rmp_serde::to_vec"]
+        );
+        assert_eq!(
+            s.taint.expose_methods,
+            ["expose_secret", "expose", "reveal"]
+        );
+    }
+
+    #[test]
+    fn unknown_severities_and_turning_off_failures_are_errors() {
+        let text = "[rules.secret-in-url]\nseverity = \"fatal\"\n";
+        let (message, span) = parse_error_span(text);
+        assert!(message.contains("unknown variant"), "{message}");
+        assert_eq!(&text[span], "\"fatal\"");
+
+        let text = "[rules.unparsable-file]\nseverity = \"off\"\n";
+        let p = problems(text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, ProblemKind::InvalidValue);
+        assert_eq!(p[0].1, at(text, "\"off\"", 0));
+        assert!(p[0].3.contains("cannot be turned off"), "{}", p[0].3);
     }
 
     #[test]

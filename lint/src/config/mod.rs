@@ -9,15 +9,21 @@ pub mod inventory;
 mod load;
 pub mod names;
 pub mod options;
+pub mod overrides;
 mod validate;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+use crate::finding::Severity;
+use crate::rule::RuleMeta;
 
 pub use discover::{CONFIG_FILE_NAMES, ConfigKind, Discovered, discover};
 pub use error::{ConfigError, ConfigProblem, ProblemKind};
 pub use inventory::{Inventory, NameKind, SecretSpec};
 pub use load::{from_toml_str, load, load_file};
 pub use names::NamePatterns;
+pub use overrides::{Override, PathLevels};
 
 /// Everything a run needs to know from configuration, validated.
 #[derive(Clone, Debug, Default)]
@@ -30,7 +36,12 @@ pub struct Settings {
     pub inventory: Inventory,
     pub names: NamePatterns,
     pub scan: ScanSettings,
+    pub taint: TaintSettings,
     pub rules: RuleOptions,
+    /// `[suppressions]`.
+    pub suppressions: SuppressionSettings,
+    /// `[[overrides]]`, in file order.
+    pub overrides: Vec<Override>,
     /// Non-fatal configuration problems (a name claimed twice in an included contract, a
     /// `Cargo.toml` skipped during discovery, ...), for the CLI to print.
     pub warnings: Vec<String>,
@@ -43,6 +54,8 @@ pub struct ScanSettings {
     pub exclude: Vec<String>,
     /// False: skip `#[cfg(test)]` items, `#[test]` fns and `tests/`/`benches/` directories.
     pub tests: bool,
+    /// `[scan] baseline`, resolved against `base_dir`.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Default for ScanSettings {
@@ -50,14 +63,45 @@ impl Default for ScanSettings {
         ScanSettings {
             exclude: Vec::new(),
             tests: true,
+            baseline: None,
         }
     }
 }
 
-/// `[rules.<name>]` option tables.
+/// `[suppressions]`.
+#[derive(Clone, Debug)]
+pub struct SuppressionSettings {
+    /// A suppression comment without `-- reason` is an `invalid-suppression` finding.
+    pub require_reason: bool,
+}
+
+impl Default for SuppressionSettings {
+    fn default() -> Self {
+        SuppressionSettings {
+            require_reason: true,
+        }
+    }
+}
+
+/// `[rules.<name>]` tables: severity overrides and each rule's options.
 #[derive(Clone, Debug, Default)]
 pub struct RuleOptions {
+    /// Rule name -> configured severity; `None` turns the rule off. Rules not listed keep
+    /// their default severity.
+    pub levels: BTreeMap<&'static str, Option<Severity>>,
     pub secret_env_read: SecretEnvReadOptions,
+    pub secret_in_log: SecretInLogOptions,
+    pub secret_serialization: SecretSerializationOptions,
+}
+
+impl RuleOptions {
+    /// The severity `rule` runs with, `None` when it is turned off.
+    pub fn severity(&self, rule: &RuleMeta) -> Option<Severity> {
+        match self.levels.get(rule.name) {
+            Some(level) => *level,
+            None => Some(rule.default_severity),
+        }
+    }
 }
 
 /// `[rules.secret-env-read]`.
@@ -66,6 +110,38 @@ pub struct SecretEnvReadOptions {
     /// Flag every `std::env::vars()`/`vars_os()` call, not only those compared against a
     /// secret name.
     pub flag_all_vars: bool,
+}
+
+/// `[rules.secret-in-log]`.
+#[derive(Clone, Debug, Default)]
+pub struct SecretInLogOptions {
+    /// Extra sinks, as written: `name!` (a macro), `a::path` (a function, matched on its
+    /// trailing segments), or `name` (a method or function of that name).
+    pub sinks: Vec<String>,
+}
+
+/// `[rules.secret-serialization]`.
+#[derive(Clone, Debug, Default)]
+pub struct SecretSerializationOptions {
+    /// Extra secret type names, matched on a type path's last segment.
+    pub secret_types: Vec<String>,
+    /// Extra serializers, written as for [`SecretInLogOptions::sinks`].
+    pub serializers: Vec<String>,
+}
+
+/// `[taint]`: what exposes a secret value.
+#[derive(Clone, Debug)]
+pub struct TaintSettings {
+    /// Method names whose result is a secret's plain value.
+    pub expose_methods: Vec<String>,
+}
+
+impl Default for TaintSettings {
+    fn default() -> Self {
+        TaintSettings {
+            expose_methods: vec!["expose_secret".to_owned(), "expose".to_owned()],
+        }
+    }
 }
 
 /// Why a name counts as a secret.
@@ -81,6 +157,17 @@ pub enum SecretName<'a> {
 }
 
 impl Settings {
+    /// The rule levels for the file at `path` after `[[overrides]]` (absolute, or relative
+    /// to the working directory).
+    pub fn levels_at(&self, path: &std::path::Path) -> PathLevels {
+        if self.overrides.is_empty() {
+            return PathLevels::default();
+        }
+        let abs = crate::walk::absolute(path);
+        let rel = abs.strip_prefix(&self.base_dir).unwrap_or(&abs);
+        PathLevels::new(&self.overrides, rel)
+    }
+
     /// Whether `name` is a secret: inventory first (exact), then the name patterns.
     pub fn classify(&self, name: &str) -> Option<SecretName<'_>> {
         if let Some((spec, kind)) = self.inventory.lookup(name) {

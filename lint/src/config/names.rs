@@ -52,10 +52,10 @@ pub const BUILTIN_NOT_SECRET: &[&str] = &[
 /// Compiled secret-name patterns and exclusions.
 #[derive(Debug, Clone)]
 pub struct NamePatterns {
-    secret: Vec<String>,
-    secret_set: GlobSet,
-    not_secret: Vec<String>,
-    not_secret_set: GlobSet,
+    patterns: Vec<String>,
+    pattern_set: GlobSet,
+    exclusions: Vec<String>,
+    exclusion_set: GlobSet,
 }
 
 impl Default for NamePatterns {
@@ -74,13 +74,13 @@ impl NamePatterns {
         N: IntoIterator,
         N::Item: AsRef<str>,
     {
-        let (secret, secret_set) = compile(secret)?;
-        let (not_secret, not_secret_set) = compile(not_secret)?;
+        let (patterns, pattern_set) = compile(secret)?;
+        let (exclusions, exclusion_set) = compile(not_secret)?;
         Ok(NamePatterns {
-            secret,
-            secret_set,
-            not_secret,
-            not_secret_set,
+            patterns,
+            pattern_set,
+            exclusions,
+            exclusion_set,
         })
     }
 
@@ -90,19 +90,19 @@ impl NamePatterns {
             return None;
         }
         let upper = name.to_ascii_uppercase();
-        if self.not_secret_set.is_match(&upper) {
+        if self.exclusion_set.is_match(&upper) {
             return None;
         }
-        let first = self.secret_set.matches(&upper).into_iter().min()?;
-        Some(&self.secret[first])
+        let first = self.pattern_set.matches(&upper).into_iter().min()?;
+        Some(&self.patterns[first])
     }
 
     pub fn secret_patterns(&self) -> &[String] {
-        &self.secret
+        &self.patterns
     }
 
     pub fn not_secret_patterns(&self) -> &[String] {
-        &self.not_secret
+        &self.exclusions
     }
 }
 

@@ -2,6 +2,8 @@
 //! and values that validation may complain about keep their spans. Validation turns
 //! it into [`super::Settings`].
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -20,7 +22,33 @@ pub struct Options {
     #[serde(default)]
     pub scan: ScanOptions,
     #[serde(default)]
+    pub taint: TaintOptions,
+    #[serde(default)]
     pub rules: RulesOptions,
+    #[serde(default)]
+    pub suppressions: SuppressionsOptions,
+    /// `[[overrides]]`, in file order (later entries win).
+    #[serde(default)]
+    pub overrides: Vec<OverrideOptions>,
+}
+
+/// `[suppressions]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SuppressionsOptions {
+    #[serde(default)]
+    pub require_reason: Option<bool>,
+}
+
+/// One `[[overrides]]`: rule levels for the files matching `paths`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OverrideOptions {
+    /// Globs relative to the config file's directory.
+    pub paths: Spanned<Vec<Spanned<String>>>,
+    /// Rule name -> level; names are checked by validation, so they keep their spans.
+    #[serde(default)]
+    pub rules: BTreeMap<Spanned<String>, Spanned<Level>>,
 }
 
 /// One `[[secret]]`.
@@ -72,14 +100,65 @@ pub struct ScanOptions {
     pub exclude: Vec<Spanned<String>>,
     #[serde(default)]
     pub tests: Option<bool>,
+    /// Baseline file, relative to the config file's directory.
+    #[serde(default)]
+    pub baseline: Option<Spanned<String>>,
 }
 
-/// `[rules]`: one table per rule that has options.
+/// `[taint]`: what makes a value a secret for the flow rules.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TaintOptions {
+    /// Extra methods that expose a secret's value (built in: `expose_secret`, `expose`).
+    #[serde(default)]
+    pub expose_methods: Vec<Spanned<String>>,
+}
+
+/// `severity = ".."` in a rule's table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+/// `[rules]`: one table per rule. Every table takes `severity`; some take options.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RulesOptions {
     #[serde(default)]
+    pub deprecated_secret_alias: LevelOnly,
+    #[serde(default)]
+    pub hardcoded_secret: LevelOnly,
+    #[serde(default)]
+    pub internal_error: LevelOnly,
+    #[serde(default)]
+    pub invalid_suppression: LevelOnly,
+    #[serde(default)]
+    pub secret_debug_derive: LevelOnly,
+    #[serde(default)]
     pub secret_env_read: SecretEnvReadRuleOptions,
+    #[serde(default)]
+    pub secret_env_write: LevelOnly,
+    #[serde(default)]
+    pub secret_in_log: SecretInLogRuleOptions,
+    #[serde(default)]
+    pub secret_in_url: LevelOnly,
+    #[serde(default)]
+    pub secret_serialization: SecretSerializationRuleOptions,
+    #[serde(default)]
+    pub unparsable_file: LevelOnly,
+    #[serde(default)]
+    pub unused_suppression: LevelOnly,
+}
+
+/// A rule table with no options besides `severity`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LevelOnly {
+    #[serde(default)]
+    pub severity: Option<Spanned<Level>>,
 }
 
 /// `[rules.secret-env-read]`.
@@ -87,7 +166,35 @@ pub struct RulesOptions {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SecretEnvReadRuleOptions {
     #[serde(default)]
+    pub severity: Option<Spanned<Level>>,
+    #[serde(default)]
     pub flag_all_vars: bool,
+}
+
+/// `[rules.secret-in-log]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecretInLogRuleOptions {
+    #[serde(default)]
+    pub severity: Option<Spanned<Level>>,
+    /// Extra sinks: `name!` for a macro, a path (`mcp::tool_output`) for a function, a bare
+    /// name (`push_str`) for a method.
+    #[serde(default)]
+    pub sinks: Vec<Spanned<String>>,
+}
+
+/// `[rules.secret-serialization]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecretSerializationRuleOptions {
+    #[serde(default)]
+    pub severity: Option<Spanned<Level>>,
+    /// Extra type names that hold a secret (matched on the last path segment).
+    #[serde(default)]
+    pub secret_types: Vec<Spanned<String>>,
+    /// Extra serializer functions (paths) or methods (bare names).
+    #[serde(default)]
+    pub serializers: Vec<Spanned<String>>,
 }
 
 /// A `Cargo.toml`, reduced to the two places our table may live. Other keys are ignored:

@@ -7,8 +7,8 @@
 //! then the includes in order. Contracts are generated elsewhere; the user cannot always fix
 //! them, and refusing to run over one duplicate in 500 entries helps nobody.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -19,8 +19,14 @@ use super::contract::{ContractError, read_contract};
 use super::error::{ConfigProblem, ProblemKind};
 use super::inventory::{Inventory, NameKind, SecretSpec};
 use super::names::{self, NamePatterns, is_screaming_snake};
+use super::options::{Level, RulesOptions};
 use super::options::{NamesOptions, Options, SecretOptions};
-use super::{RuleOptions, ScanSettings, SecretEnvReadOptions};
+use super::{
+    RuleOptions, ScanSettings, SecretEnvReadOptions, SecretInLogOptions,
+    SecretSerializationOptions, TaintSettings,
+};
+use super::{SuppressionSettings, overrides::Override};
+use crate::finding::Severity;
 
 /// The validated parts of a config file.
 #[derive(Debug)]
@@ -28,7 +34,10 @@ pub(crate) struct Validated {
     pub inventory: Inventory,
     pub names: NamePatterns,
     pub scan: ScanSettings,
+    pub taint: TaintSettings,
     pub rules: RuleOptions,
+    pub suppressions: SuppressionSettings,
+    pub overrides: Vec<Override>,
     pub warnings: Vec<String>,
 }
 
@@ -49,6 +58,8 @@ pub(crate) fn validate(
         &mut warnings,
     );
     let names = name_patterns(&options.names, &mut problems);
+    let levels = levels(&options.rules, &mut problems);
+    let overrides = super::overrides::validate(&options.overrides, &mut problems);
     for pattern in &options.scan.exclude {
         check_glob(pattern, pattern.get_ref(), "scan.exclude", &mut problems);
     }
@@ -75,14 +86,95 @@ pub(crate) fn validate(
                 .map(Spanned::into_inner)
                 .collect(),
             tests: options.scan.tests.unwrap_or(true),
+            baseline: options.scan.baseline.map(|b| base_dir.join(b.into_inner())),
+        },
+        taint: TaintSettings {
+            expose_methods: TaintSettings::default()
+                .expose_methods
+                .into_iter()
+                .chain(
+                    options
+                        .taint
+                        .expose_methods
+                        .into_iter()
+                        .map(Spanned::into_inner),
+                )
+                .collect(),
         },
         rules: RuleOptions {
+            levels,
             secret_env_read: SecretEnvReadOptions {
                 flag_all_vars: options.rules.secret_env_read.flag_all_vars,
             },
+            secret_in_log: SecretInLogOptions {
+                sinks: strings(options.rules.secret_in_log.sinks),
+            },
+            secret_serialization: SecretSerializationOptions {
+                secret_types: strings(options.rules.secret_serialization.secret_types),
+                serializers: strings(options.rules.secret_serialization.serializers),
+            },
         },
+        suppressions: SuppressionSettings {
+            require_reason: options.suppressions.require_reason.unwrap_or(true),
+        },
+        overrides,
         warnings,
     })
+}
+
+fn strings(values: Vec<Spanned<String>>) -> Vec<String> {
+    values.into_iter().map(Spanned::into_inner).collect()
+}
+
+/// The `severity` of every rule table. Rules that report what could not be checked cannot
+/// be turned off: a file the linter could not read must never pass silently.
+fn levels(
+    rules: &RulesOptions,
+    problems: &mut Vec<ConfigProblem>,
+) -> BTreeMap<&'static str, Option<Severity>> {
+    let tables: [(&'static str, &Option<Spanned<Level>>); 12] = [
+        (
+            "deprecated-secret-alias",
+            &rules.deprecated_secret_alias.severity,
+        ),
+        ("hardcoded-secret", &rules.hardcoded_secret.severity),
+        ("internal-error", &rules.internal_error.severity),
+        ("invalid-suppression", &rules.invalid_suppression.severity),
+        ("secret-debug-derive", &rules.secret_debug_derive.severity),
+        ("secret-env-read", &rules.secret_env_read.severity),
+        ("secret-env-write", &rules.secret_env_write.severity),
+        ("secret-in-log", &rules.secret_in_log.severity),
+        ("secret-in-url", &rules.secret_in_url.severity),
+        ("secret-serialization", &rules.secret_serialization.severity),
+        ("unparsable-file", &rules.unparsable_file.severity),
+        ("unused-suppression", &rules.unused_suppression.severity),
+    ];
+    let mut out = BTreeMap::new();
+    for (name, level) in tables {
+        let Some(level) = level else { continue };
+        let severity = match level.get_ref() {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Off if matches!(name, "internal-error" | "unparsable-file") => {
+                problems.push(
+                    ConfigProblem::new(
+                        ProblemKind::InvalidValue,
+                        format!("`{name}` cannot be turned off"),
+                        level.span(),
+                        "not allowed here",
+                    )
+                    .with_help(
+                        "a file the linter cannot check must never pass silently; use \
+                         `severity = \"warning\"` to keep it from failing the run",
+                    ),
+                );
+                continue;
+            }
+            Level::Off => None,
+        };
+        out.insert(name, severity);
+    }
+    out
 }
 
 /// Checks the `[[secret]]` entries and converts them, in order.

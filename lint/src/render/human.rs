@@ -71,8 +71,9 @@ struct FindingDiagnostic<'a> {
     header: String,
     severity: Severity,
     help: Option<&'a str>,
-    /// Present when the file's text is known: the snippet and the primary label.
-    snippet: Option<(NamedSource<Arc<str>>, LabeledSpan)>,
+    /// Present when the file's text is known: the snippet, the primary label first, then
+    /// the secondary ones (where a leaked value came from).
+    snippet: Option<(NamedSource<Arc<str>>, Vec<LabeledSpan>)>,
 }
 
 impl<'a> FindingDiagnostic<'a> {
@@ -90,14 +91,21 @@ impl<'a> FindingDiagnostic<'a> {
             one_based(finding.location.start.column)
         );
         let snippet = text.map(|text| {
-            let (start, end) = clamp_span(
-                &text,
-                finding.location.span.start,
-                finding.location.span.end,
+            let span = |location: &crate::finding::Location| {
+                let (start, end) = clamp_span(&text, location.span.start, location.span.end);
+                (start, end - start)
+            };
+            let mut labels = vec![LabeledSpan::new_primary_with_span(
+                finding.label.clone(),
+                span(&finding.location),
+            )];
+            labels.extend(
+                finding
+                    .related
+                    .iter()
+                    .map(|(location, label)| LabeledSpan::at(span(location), label.clone())),
             );
-            let label =
-                LabeledSpan::new_primary_with_span(finding.label.clone(), (start, end - start));
-            (NamedSource::new(&position, text), label)
+            (NamedSource::new(&position, text), labels)
         });
         let header = if snippet.is_some() {
             header
@@ -163,8 +171,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (_, label) = self.snippet.as_ref()?;
-        Some(Box::new(std::iter::once(label.clone())))
+        let (_, labels) = self.snippet.as_ref()?;
+        Some(Box::new(labels.iter().cloned()))
     }
 }
 
@@ -190,6 +198,10 @@ mod tests {
             "secret `OPENAI_API_KEY` is read from the environment directly",
         )
         .with_label("read here")
+        .with_related(
+            Location::of(&file, crate::source::ByteSpan { start: 4, end: 8 }),
+            "in here",
+        )
         .with_help("resolve it with `vox_clavis::resolve(SecretId::OpenAiApiKey)`");
         let warning = Finding::new(
             "unparsable-file",
@@ -202,6 +214,7 @@ mod tests {
             findings: vec![finding, warning],
             files_checked: 2,
             sources: [("src/main.rs".to_owned(), TEXT.to_owned())].into(),
+            ..Report::default()
         }
     }
 
@@ -218,6 +231,7 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("read here"), "{out}");
+        assert!(out.contains("in here"), "{out}");
         assert!(out.contains("at src/gone.rs:1:1"), "{out}");
     }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::one_based;
+use crate::baseline::Entry;
 use crate::finding::{Finding, Severity};
 use crate::report::Report;
 
@@ -18,7 +19,9 @@ pub const VERSION: u32 = 1;
 struct Document<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
-    summary: Summary,
+    /// Findings silenced by suppression comments, each with its `suppression`.
+    suppressed: Vec<JsonFinding<'a>>,
+    summary: Summary<'a>,
 }
 
 #[derive(Serialize)]
@@ -32,16 +35,51 @@ struct JsonFinding<'a> {
     end_column: usize,
     message: &'a str,
     help: Option<&'a str>,
+    /// Secondary places in the same file (where a leaked value came from).
+    related: Vec<Related<'a>>,
     fingerprint: &'a str,
+    /// Only on suppressed findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<JsonSuppression<'a>>,
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct JsonSuppression<'a> {
+    /// `null` when the comment gave none.
+    reason: Option<&'a str>,
+    /// Where the comment is.
+    line: usize,
+    column: usize,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
     findings: usize,
     errors: usize,
     warnings: usize,
     files: usize,
     by_rule: BTreeMap<&'static str, usize>,
+    suppressed: usize,
+    /// `null` without a baseline.
+    baseline: Option<JsonBaseline<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonBaseline<'a> {
+    file: &'a str,
+    /// Findings the baseline accepted, left out of `findings`.
+    matched: usize,
+    /// Entries that matched no finding: the baseline can shrink.
+    stale: &'a [Entry],
 }
 
 impl<'a> From<&'a Finding> for JsonFinding<'a> {
@@ -56,7 +94,23 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             end_column: one_based(f.location.end.column),
             message: &f.message,
             help: f.help.as_deref(),
+            related: f
+                .related
+                .iter()
+                .map(|(l, message)| Related {
+                    line: one_based(l.start.line),
+                    column: one_based(l.start.column),
+                    end_line: one_based(l.end.line),
+                    end_column: one_based(l.end.column),
+                    message,
+                })
+                .collect(),
             fingerprint: &f.fingerprint,
+            suppression: f.suppression.as_ref().map(|s| JsonSuppression {
+                reason: s.reason.as_deref(),
+                line: one_based(s.location.start.line),
+                column: one_based(s.location.start.column),
+            }),
         }
     }
 }
@@ -65,12 +119,19 @@ pub(super) fn render(report: &Report) -> String {
     let document = Document {
         version: VERSION,
         findings: report.findings.iter().map(JsonFinding::from).collect(),
+        suppressed: report.suppressed.iter().map(JsonFinding::from).collect(),
         summary: Summary {
             findings: report.findings.len(),
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
             files: report.files_checked,
             by_rule: report.per_rule(),
+            suppressed: report.suppressed.len(),
+            baseline: report.baseline.as_ref().map(|b| JsonBaseline {
+                file: &b.path,
+                matched: b.matched,
+                stale: &b.stale,
+            }),
         },
     };
     let mut out = serde_json::to_string_pretty(&document)

@@ -7,6 +7,7 @@
 
 mod human;
 mod json;
+pub mod redact;
 mod sarif;
 mod short;
 
@@ -91,6 +92,9 @@ pub struct RenderOptions {
     pub statistics: bool,
     /// Width `human` wraps and draws to; [`DEFAULT_WIDTH`] when `None`.
     pub width: Option<usize>,
+    /// List the findings suppression comments silenced, with their reasons, before the
+    /// summary (`human` and `short`; `json` and `sarif` always include them).
+    pub show_suppressed: bool,
 }
 
 /// The width of `human` output when none is given: fixed, so output does not depend on the
@@ -108,9 +112,28 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
     }
 }
 
-/// The lines `human` and `short` print after the findings: the per-rule table (with
-/// `statistics`) and the summary line; nothing with `quiet`.
+/// The lines `human` and `short` print after the findings: the suppressed findings (with
+/// `show_suppressed`, even when `quiet`), the per-rule table (with `statistics`), the summary
+/// line, and a note when baseline entries went stale; only the first with `quiet`.
 fn push_trailer(out: &mut String, report: &Report, options: &RenderOptions) {
+    if options.show_suppressed {
+        for f in &report.suppressed {
+            let reason = f
+                .suppression
+                .as_ref()
+                .and_then(|s| s.reason.as_deref())
+                .map_or_else(|| "no reason given".to_owned(), |r| format!("reason: {r}"));
+            out.push_str(&format!(
+                "{}:{}:{}: suppressed {}[{}]: {} ({reason})\n",
+                f.path,
+                one_based(f.location.start.line),
+                one_based(f.location.start.column),
+                f.severity,
+                f.rule,
+                f.message,
+            ));
+        }
+    }
     if options.quiet {
         return;
     }
@@ -121,6 +144,18 @@ fn push_trailer(out: &mut String, report: &Report, options: &RenderOptions) {
     }
     out.push_str(&report.summary_line());
     out.push('\n');
+    if let Some(b) = report.baseline.as_ref().filter(|b| !b.stale.is_empty()) {
+        let n = b.stale.len();
+        out.push_str(&format!(
+            "note: {n} {} of baseline `{}` no longer {} any finding; rewrite it with \
+             `--write-baseline {}` to drop {}\n",
+            if n == 1 { "entry" } else { "entries" },
+            b.path,
+            if n == 1 { "matches" } else { "match" },
+            b.path,
+            if n == 1 { "it" } else { "them" },
+        ));
+    }
 }
 
 /// A 1-based line or column, never 0 (a default [`crate::finding::Location`] has zeros).

@@ -89,13 +89,32 @@ struct SarifResult {
     level: &'static str,
     message: Text,
     locations: [Location; 1],
+    /// Where a leaked value came from, and other secondary places (SARIF 3.27.22).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// Present on findings silenced by a suppression comment (SARIF 3.27.23, 3.35).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression>,
+}
+
+#[derive(Serialize)]
+struct SarifSuppression {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<String>,
+    /// The suppression comment.
+    location: Location,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
     physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
 }
 
 #[derive(Serialize)]
@@ -136,7 +155,14 @@ pub(super) fn render(report: &Report) -> String {
                     rules: metas.iter().map(|m| descriptor(m)).collect(),
                 },
             },
-            results: report.findings.iter().map(|f| result(f, &metas)).collect(),
+            // Suppressed findings too, marked with `suppressions`, so services show them
+            // as suppressed in source rather than as fixed.
+            results: report
+                .findings
+                .iter()
+                .chain(&report.suppressed)
+                .map(|f| result(f, &metas))
+                .collect(),
             column_kind: "unicodeCodePoints",
         }],
     };
@@ -205,24 +231,52 @@ fn result(f: &Finding, metas: &[&'static RuleMeta]) -> SarifResult {
         Some(help) => format!("{}\n{help}", f.message),
         None => f.message.clone(),
     };
-    let (uri, uri_base_id) = artifact_uri(&f.path);
+    let location = |l: &crate::finding::Location, id: Option<usize>, message: Option<Text>| {
+        let (uri, uri_base_id) = artifact_uri(&f.path);
+        Location {
+            id,
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation { uri, uri_base_id },
+                region: Region {
+                    start_line: one_based(l.start.line),
+                    start_column: one_based(l.start.column),
+                    end_line: one_based(l.end.line),
+                    end_column: one_based(l.end.column),
+                },
+            },
+            message,
+        }
+    };
     SarifResult {
         rule_id: f.rule,
         rule_index: metas.iter().position(|m| m.name == f.rule),
         level: level(f.severity),
         message: Text { text },
-        locations: [Location {
-            physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation { uri, uri_base_id },
-                region: Region {
-                    start_line: one_based(f.location.start.line),
-                    start_column: one_based(f.location.start.column),
-                    end_line: one_based(f.location.end.line),
-                    end_column: one_based(f.location.end.column),
-                },
-            },
-        }],
+        locations: [location(&f.location, None, None)],
+        related_locations: f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, (l, label))| {
+                location(
+                    l,
+                    Some(i),
+                    Some(Text {
+                        text: label.clone(),
+                    }),
+                )
+            })
+            .collect(),
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.clone())]),
+        suppressions: f
+            .suppression
+            .iter()
+            .map(|s| SarifSuppression {
+                kind: "inSource",
+                justification: s.reason.clone(),
+                location: location(&s.location, None, None),
+            })
+            .collect(),
     }
 }
 

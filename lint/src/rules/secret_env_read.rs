@@ -314,6 +314,7 @@ impl Rule for SecretEnvRead {
                     }
                 }
             }
+            QuestionKind::Flow(_) => {}
         }
     }
 }

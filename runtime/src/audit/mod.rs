@@ -1,0 +1,166 @@
+//! Audit events: a record of every resolve, vault access and key rotation, for whoever has to
+//! answer "which process read the production key, from where, and when".
+//!
+//! An event names the action, the secret's id, the source and the actor; it has no field that
+//! could hold a value, so a sink cannot leak one. Sinks are pluggable ([`AuditSink`]); the
+//! [`JsonlSink`] chains each line to the previous one's hash so an edited or deleted line is
+//! detected by [`verify_chain`].
+
+mod jsonl;
+mod time;
+
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+pub use jsonl::{ChainError, ChainSummary, JsonlSink, verify_chain};
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// A secret was resolved (or the attempt failed: see the outcome).
+    Resolve,
+    /// A vault record was read.
+    VaultGet,
+    /// A vault record was written.
+    VaultPut,
+    /// A vault record was deleted.
+    VaultDelete,
+    /// The vault's key-encryption key was rotated.
+    RotateKek,
+    /// An interrupted key rotation was finished or rolled back.
+    RecoverRotation,
+    /// A snapshot of the vault was written.
+    Snapshot,
+    /// The vault was restored from a snapshot.
+    Restore,
+}
+
+/// How it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// It succeeded.
+    Ok,
+    /// It succeeded with a warning (a deprecated alias under the `Dev` profile).
+    Warning,
+    /// The profile refused it (a deprecated alias under `Strict`).
+    Denied,
+    /// The secret was not found.
+    Missing,
+    /// It failed.
+    Error,
+}
+
+/// One audited action. Never holds a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditEvent {
+    /// When, as RFC 3339 UTC with milliseconds.
+    pub time: String,
+    /// What happened.
+    pub action: Action,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The secret's id, if the action concerns one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Where the value came from or went (`env `OPENAI_API_KEY` (canonical)`, `vault`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Who did it, if the program said (`Resolver::builder().actor(..)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// More context: the remediation of a warning, the key ids of a rotation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl AuditEvent {
+    /// An event for `action` ending in `outcome`, stamped now.
+    pub fn new(action: Action, outcome: Outcome) -> Self {
+        AuditEvent {
+            time: time::now_rfc3339(),
+            action,
+            outcome,
+            id: None,
+            source: None,
+            actor: None,
+            detail: None,
+        }
+    }
+
+    /// Sets the secret's id.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets the source.
+    pub fn source(mut self, source: impl ToString) -> Self {
+        self.source = Some(source.to_string());
+        self
+    }
+
+    /// Sets the actor.
+    pub fn actor(mut self, actor: Option<&str>) -> Self {
+        self.actor = actor.map(str::to_owned);
+        self
+    }
+
+    /// Sets the detail.
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+/// Where audit events go.
+pub trait AuditSink: Send + Sync {
+    /// Records one event. An error means the event was not recorded.
+    fn record(&self, event: &AuditEvent) -> std::io::Result<()>;
+}
+
+/// Keeps events in memory: for tests, and for programs that forward them elsewhere.
+#[derive(Debug, Default, Clone)]
+pub struct MemorySink(Arc<Mutex<Vec<AuditEvent>>>);
+
+impl MemorySink {
+    /// An empty sink. Clones share the same events.
+    pub fn new() -> Self {
+        MemorySink::default()
+    }
+
+    /// The events recorded so far.
+    pub fn events(&self) -> Vec<AuditEvent> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl AuditSink for MemorySink {
+    fn record(&self, event: &AuditEvent) -> std::io::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(event.clone());
+        Ok(())
+    }
+}
+
+/// The sink and actor a resolver or vault reports to.
+#[derive(Clone, Default)]
+pub(crate) struct Auditor {
+    pub sink: Option<Arc<dyn AuditSink>>,
+    pub actor: Option<String>,
+}
+
+impl Auditor {
+    /// Stamps the actor on `event` and records it.
+    pub fn emit(&self, event: AuditEvent) -> std::io::Result<()> {
+        match &self.sink {
+            Some(sink) => sink.record(&event.actor(self.actor.as_deref())),
+            None => Ok(()),
+        }
+    }
+}

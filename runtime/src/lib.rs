@@ -1,0 +1,75 @@
+//! The Clavis runtime: the sanctioned way for a program to get a secret.
+//!
+//! Every finding of `vox-clavis-lint` points here. Instead of reading `OPENAI_API_KEY` from the
+//! environment, a program resolves `SecretId::OpenAiApiKey`:
+//!
+//! ```
+//! use vox_clavis::{SecretInventory, SecretSpec};
+//!
+//! #[derive(Debug, Clone, Copy)]
+//! enum SecretId {
+//!     OpenAiApiKey,
+//! }
+//!
+//! static SECRETS: [SecretSpec; 1] = [SecretSpec::new("OpenAiApiKey", "OPENAI_API_KEY")
+//!     .aliases(&["OPENAI_KEY"])
+//!     .deprecated(&["OAI_API_KEY"])
+//!     .required(true)];
+//!
+//! impl SecretInventory for SecretId {
+//!     fn specs() -> &'static [SecretSpec] {
+//!         &SECRETS
+//!     }
+//!     fn spec(self) -> &'static SecretSpec {
+//!         &SECRETS[self as usize]
+//!     }
+//! }
+//!
+//! fn authorization() -> Result<String, vox_clavis::Error> {
+//!     let key = vox_clavis::resolve(SecretId::OpenAiApiKey)?;
+//!     Ok(format!("Bearer {}", key.expose_secret()))
+//! }
+//! # let _ = authorization;
+//! ```
+//!
+//! What the resolver guarantees:
+//!
+//! - a documented precedence (canonical name, aliases, deprecated aliases, then the vault and
+//!   custom sources) and the [`Source`] of every value;
+//! - fail-closed [`Profile`]s: `Strict` rejects deprecated aliases and missing required secrets;
+//! - an [`AuditEvent`] for every resolve, vault access and key rotation, never with a value;
+//! - a [`ResolvedSecret`] that has no `Display` and no `Serialize`, and whose `Debug` hides the
+//!   value;
+//! - a [`Vault`] that keeps secrets encrypted at rest with atomic, locked writes;
+//! - a [`Redactor`] for the last mile before text leaves the program.
+//!
+//! `docs/runtime.md` shows each lint finding next to its fix.
+
+pub mod audit;
+mod error;
+mod global;
+mod redact;
+mod resolver;
+mod secret;
+mod source;
+mod spec;
+pub mod vault;
+
+pub use audit::{Action, AuditEvent, AuditSink, JsonlSink, MemorySink, Outcome};
+pub use error::Error;
+pub use global::{
+    AUDIT_LOG_VAR, KEK_FILE_VAR, PROFILE_VAR, VAULT_VAR, default_resolver, resolve,
+    resolve_optional, set_default,
+};
+pub use redact::{MASK, Redactor};
+pub use resolver::{Profile, Resolver, ResolverBuilder, SecretStatus, State};
+pub use secret::{EnvKind, ResolvedSecret, Source};
+pub use source::SecretSource;
+pub use source::env::{Environment, MapEnv, ProcessEnv};
+pub use spec::{SecretInventory, SecretSpec};
+#[cfg(feature = "keyring")]
+pub use vault::KeyringKey;
+pub use vault::{EnvKey, Kek, KeyFile, KeyProvider, StaticKey, Vault};
+
+/// The `secrecy` crate, whose `SecretString` the API takes and returns.
+pub use secrecy;

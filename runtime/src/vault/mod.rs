@@ -1,0 +1,674 @@
+//! The vault: a local, encrypted secret store in a single file (the "cloudless" option).
+//!
+//! Guarantees, each shown by a test in `tests/vault*.rs`:
+//!
+//! - **Nothing in plaintext.** Each value is sealed with its own data key, each data key is
+//!   wrapped by the key-encryption key (KEK), and the KEK comes from a [`KeyProvider`], never
+//!   from the file.
+//! - **Tampering is detected.** A changed ciphertext fails its tag; a record moved to another id,
+//!   or an old record replayed in place of a newer one, fails the associated data (id and
+//!   version) or the manifest MAC (which ids exist at which versions, and their digests).
+//! - **Writes are atomic and durable.** Temporary file, fsync, rename, fsync of the directory:
+//!   a crash at any point leaves the previous state or the new one. A call that returned `Ok` is
+//!   on disk.
+//! - **Writers are serialized** across threads and processes by a lock file, and each write
+//!   re-reads the file under the lock, so concurrent writers lose nothing.
+//! - **KEK rotation never strands the vault.** Data keys are first wrapped under both KEKs, then
+//!   the new KEK is installed, then the old wrapping is dropped; a crash between any two steps
+//!   leaves a vault that opens with the old key or the new one, and the next write finishes (or
+//!   rolls back) the rotation towards whichever key the provider gives.
+//!
+//! A whole file replaced by an older copy of itself is, alone, indistinguishable from the
+//! original; keep [`VerifyReport::generation`] (or the audit log's head) elsewhere to catch it.
+
+pub(crate) mod crypto;
+mod format;
+mod key;
+#[cfg(feature = "keyring")]
+mod keyring;
+mod store;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::audit::{Action, AuditEvent, AuditSink, Auditor, Outcome};
+use crate::error::Error;
+use crate::secret::secret_from_string;
+use crypto::{DerivedKeys, KEY_LEN};
+use format::{Record, SnapshotFile, VaultFile, WrappedKey, b64, unb64};
+
+pub use key::{DEFAULT_KEK_VAR, EnvKey, Kek, KeyFile, KeyProvider, StaticKey};
+#[cfg(feature = "keyring")]
+pub use keyring::KeyringKey;
+pub use store::FaultPoint;
+
+/// A vault file and the key provider that opens it.
+pub struct Vault {
+    path: PathBuf,
+    keys: Box<dyn KeyProvider>,
+    audit: Auditor,
+    faults: store::Faults,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("path", &self.path)
+            .field("keys", &self.keys.describe())
+            .finish()
+    }
+}
+
+/// What [`Vault::verify`] checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// How many records decrypted.
+    pub records: usize,
+    /// The vault's write counter: it only grows, so a smaller one than last seen is a rollback.
+    pub generation: u64,
+    /// The public id of the key that opened it.
+    pub key_id: String,
+    /// Whether a key rotation was interrupted (the next write finishes it).
+    pub rotation_pending: bool,
+}
+
+/// What a snapshot holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotInfo {
+    /// SHA-256 of the vault bytes in the snapshot: record it to check the snapshot later.
+    pub sha256: String,
+    /// The vault's generation when the snapshot was taken.
+    pub generation: u64,
+    /// How many records it holds.
+    pub records: usize,
+}
+
+/// A key rotation that completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rotation {
+    /// The public id of the old key.
+    pub from: String,
+    /// The public id of the new key.
+    pub to: String,
+    /// How many data keys were re-wrapped.
+    pub records: usize,
+}
+
+impl Vault {
+    /// A handle on the vault at `path`; touches nothing until used.
+    pub fn new(path: impl Into<PathBuf>, keys: impl KeyProvider + 'static) -> Self {
+        Vault {
+            path: path.into(),
+            keys: Box::new(keys),
+            audit: Auditor::default(),
+            faults: store::Faults::none(),
+        }
+    }
+
+    /// Creates an empty vault at `path`, sealed with the provider's key. Fails if it exists.
+    pub fn create(
+        path: impl Into<PathBuf>,
+        keys: impl KeyProvider + 'static,
+    ) -> Result<Self, Error> {
+        let vault = Vault::new(path, keys);
+        let _lock = vault.lock()?;
+        if vault.path.exists() {
+            return Err(Error::io(
+                "create the vault",
+                &vault.path,
+                std::io::ErrorKind::AlreadyExists.into(),
+            ));
+        }
+        let derived = vault.derived()?;
+        let mut file = VaultFile::empty();
+        reseal(&mut file, &[&derived]);
+        vault.write(&file)?;
+        Ok(vault)
+    }
+
+    /// Opens the vault at `path`, checking that the provider's key opens it.
+    pub fn open(path: impl Into<PathBuf>, keys: impl KeyProvider + 'static) -> Result<Self, Error> {
+        let vault = Vault::new(path, keys);
+        let derived = vault.derived()?;
+        vault.load(&derived)?;
+        Ok(vault)
+    }
+
+    /// Sends an audit event for every access, mutation and rotation to `sink`.
+    pub fn with_audit(mut self, sink: Arc<dyn AuditSink>) -> Self {
+        self.audit.sink = Some(sink);
+        self
+    }
+
+    /// Names who acts in the audit events.
+    pub fn with_actor(mut self, actor: impl Into<String>) -> Self {
+        self.audit.actor = Some(actor.into());
+        self
+    }
+
+    /// Calls `hook` at each [`FaultPoint`]; an error aborts the operation there as a crash
+    /// would. For tests only.
+    #[cfg(feature = "fault-injection")]
+    pub fn with_fault_hook(
+        mut self,
+        hook: impl Fn(FaultPoint) -> std::io::Result<()> + Send + Sync + 'static,
+    ) -> Self {
+        self.faults.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// The vault file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Stores `value` under `id`, replacing any previous value. Returns the record's version.
+    pub fn put(&self, id: &str, value: &SecretString) -> Result<u64, Error> {
+        check_id(id)?;
+        let version = self.mutate(|file, derived| {
+            let version = file.generation;
+            let record = seal_record(id, version, value.expose_secret().as_bytes(), &[derived]);
+            file.records.insert(id.to_owned(), record);
+            Ok(version)
+        })?;
+        self.emit(
+            AuditEvent::new(Action::VaultPut, Outcome::Ok)
+                .id(id)
+                .source("vault"),
+        )?;
+        Ok(version)
+    }
+
+    /// The value stored under `id`, if any.
+    pub fn get(&self, id: &str) -> Result<Option<SecretString>, Error> {
+        let value = self.fetch(id)?;
+        let outcome = if value.is_some() {
+            Outcome::Ok
+        } else {
+            Outcome::Missing
+        };
+        self.emit(
+            AuditEvent::new(Action::VaultGet, outcome)
+                .id(id)
+                .source("vault"),
+        )?;
+        Ok(value)
+    }
+
+    /// Deletes `id`. Returns whether it existed.
+    pub fn delete(&self, id: &str) -> Result<bool, Error> {
+        let existed = self.mutate(|file, _| Ok(file.records.remove(id).is_some()))?;
+        let outcome = if existed {
+            Outcome::Ok
+        } else {
+            Outcome::Missing
+        };
+        self.emit(
+            AuditEvent::new(Action::VaultDelete, outcome)
+                .id(id)
+                .source("vault"),
+        )?;
+        Ok(existed)
+    }
+
+    /// The ids stored, sorted. Never values.
+    pub fn list(&self) -> Result<Vec<String>, Error> {
+        let derived = self.derived()?;
+        Ok(self.load(&derived)?.records.into_keys().collect())
+    }
+
+    /// Whether `id` is stored, without decrypting it.
+    pub fn contains(&self, id: &str) -> Result<bool, Error> {
+        let derived = self.derived()?;
+        Ok(self.load(&derived)?.records.contains_key(id))
+    }
+
+    /// Decrypts every record: proves the whole vault opens with the provider's key.
+    pub fn verify(&self) -> Result<VerifyReport, Error> {
+        let derived = self.derived()?;
+        let file = self.load(&derived)?;
+        for (id, record) in &file.records {
+            self.open_record(id, record, &derived)?;
+        }
+        Ok(VerifyReport {
+            records: file.records.len(),
+            generation: file.generation,
+            key_id: derived.id.clone(),
+            rotation_pending: file.seals.len() > 1,
+        })
+    }
+
+    /// Re-wraps every data key under `new` and installs it with the key provider.
+    ///
+    /// Three durable steps, under the writers' lock: wrap every data key under both keys;
+    /// [`KeyProvider::store`] the new key (skipped by providers that cannot, such as
+    /// [`EnvKey`]: install the new key there yourself); drop the old wrapping. Interrupted at
+    /// any point, the vault opens with the old key or the new one, and the next write settles it
+    /// on whichever key the provider then gives.
+    pub fn rotate_kek(&self, new: Kek) -> Result<Rotation, Error> {
+        let _lock = self.lock()?;
+        let old = self.derived()?;
+        let new_derived = crypto::derive(new.bytes());
+        if new_derived.id == old.id {
+            return Err(Error::Key {
+                provider: self.keys.describe(),
+                reason: "the new key is the current key".to_owned(),
+            });
+        }
+        let mut file = self.load(&old)?;
+        self.faults
+            .at(FaultPoint::Locked)
+            .map_err(|e| self.io_error(e))?;
+        let settled = self.settle(&mut file, &old);
+
+        // Step 1: every data key wrapped under both keys.
+        for (id, record) in file.records.iter_mut() {
+            let data_key = self.unwrap_key(id, record, &old)?;
+            record.keys.insert(
+                new_derived.id.clone(),
+                wrap_key(id, record.version, &data_key, &new_derived),
+            );
+        }
+        file.generation += 1;
+        reseal(&mut file, &[&old, &new_derived]);
+        self.write(&file)?;
+        if let Some(event) = settled {
+            self.emit(event)?;
+        }
+        self.faults
+            .at(FaultPoint::RotationStaged)
+            .map_err(|e| self.io_error(e))?;
+
+        // Step 2: the provider gives the new key from now on.
+        if self.keys.can_store() {
+            self.keys.store(&new)?;
+        }
+        self.faults
+            .at(FaultPoint::RotationKeyStored)
+            .map_err(|e| self.io_error(e))?;
+
+        // Step 3: only the new key opens it.
+        for record in file.records.values_mut() {
+            record.keys.retain(|kek_id, _| *kek_id == new_derived.id);
+        }
+        file.generation += 1;
+        reseal(&mut file, &[&new_derived]);
+        self.write(&file)?;
+
+        let rotation = Rotation {
+            from: old.id.clone(),
+            to: new_derived.id.clone(),
+            records: file.records.len(),
+        };
+        self.emit(
+            AuditEvent::new(Action::RotateKek, Outcome::Ok)
+                .source("vault")
+                .detail(format!("key id {} -> {}", rotation.from, rotation.to)),
+        )?;
+        Ok(rotation)
+    }
+
+    /// Writes a copy of the vault (still encrypted) to `to`, after checking that every record
+    /// decrypts. The snapshot opens with the key the vault has now.
+    pub fn snapshot(&self, to: impl AsRef<Path>) -> Result<SnapshotInfo, Error> {
+        let to = to.as_ref();
+        let bytes = self.read_bytes()?;
+        let derived = self.derived()?;
+        let file = parse(&self.path, &bytes)?;
+        self.check(&file, &derived)?;
+        for (id, record) in &file.records {
+            self.open_record(id, record, &derived)?;
+        }
+        let sha256 = crypto::sha256_hex(&bytes);
+        let snapshot = SnapshotFile {
+            format: format::SNAPSHOT_FORMAT.to_owned(),
+            version: format::VERSION,
+            sha256: sha256.clone(),
+            vault: b64(&bytes),
+        };
+        let mut text = serde_json::to_vec_pretty(&snapshot).expect("a snapshot serializes");
+        text.push(b'\n');
+        store::write_atomic(to, &text, &store::Faults::none())
+            .map_err(|e| Error::io("write the snapshot", to, e))?;
+        self.emit(
+            AuditEvent::new(Action::Snapshot, Outcome::Ok)
+                .source("vault")
+                .detail(format!("to {} sha256 {sha256}", to.display())),
+        )?;
+        Ok(SnapshotInfo {
+            sha256,
+            generation: file.generation,
+            records: file.records.len(),
+        })
+    }
+
+    /// Replaces the vault's content with the snapshot at `from`, after checking its integrity
+    /// hash and that every record in it decrypts with the provider's key. Works on a vault file
+    /// that is damaged or missing. The restored vault continues the generation count, so a
+    /// later comparison does not mistake it for a rollback.
+    pub fn restore(&self, from: impl AsRef<Path>) -> Result<SnapshotInfo, Error> {
+        let from = from.as_ref();
+        let text = std::fs::read(from).map_err(|e| Error::io("read the snapshot", from, e))?;
+        let snapshot: SnapshotFile = serde_json::from_slice(&text)
+            .map_err(|e| Error::format(from, format!("not a snapshot: {e}")))?;
+        if snapshot.format != format::SNAPSHOT_FORMAT || snapshot.version != format::VERSION {
+            return Err(Error::format(
+                from,
+                "not a vox-clavis vault snapshot of a known version",
+            ));
+        }
+        let bytes = unb64(&snapshot.vault)
+            .ok_or_else(|| Error::format(from, "the snapshot's content is not base64"))?;
+        if crypto::sha256_hex(&bytes) != snapshot.sha256 {
+            return Err(Error::format(
+                from,
+                "the snapshot's integrity hash does not match its content: it is damaged",
+            ));
+        }
+        let derived = self.derived()?;
+        let mut file = parse(from, &bytes)?;
+        self.check_at(from, &file, &derived)?;
+        for (id, record) in &file.records {
+            self.open_record_at(from, id, record, &derived)?;
+        }
+
+        let _lock = self.lock()?;
+        let current = self
+            .read_bytes()
+            .ok()
+            .and_then(|b| parse(&self.path, &b).ok())
+            .map_or(0, |f| f.generation);
+        let info = SnapshotInfo {
+            sha256: snapshot.sha256,
+            generation: file.generation,
+            records: file.records.len(),
+        };
+        for record in file.records.values_mut() {
+            record.keys.retain(|kek_id, _| *kek_id == derived.id);
+        }
+        file.generation = current.max(file.generation) + 1;
+        reseal(&mut file, &[&derived]);
+        self.write(&file)?;
+        self.emit(
+            AuditEvent::new(Action::Restore, Outcome::Ok)
+                .source("vault")
+                .detail(format!("from {} sha256 {}", from.display(), info.sha256)),
+        )?;
+        Ok(info)
+    }
+
+    /// The value of `id` without an audit event: the resolver records its own.
+    pub(crate) fn fetch(&self, id: &str) -> Result<Option<SecretString>, Error> {
+        let derived = self.derived()?;
+        let file = self.load(&derived)?;
+        file.records
+            .get(id)
+            .map(|record| self.open_record(id, record, &derived))
+            .transpose()
+    }
+
+    // ---- internals ----
+
+    fn derived(&self) -> Result<DerivedKeys, Error> {
+        Ok(crypto::derive(self.keys.load()?.bytes()))
+    }
+
+    fn lock(&self) -> Result<store::WriteLock, Error> {
+        store::lock(&self.path).map_err(|e| Error::io("lock the vault", &self.path, e))
+    }
+
+    fn io_error(&self, e: std::io::Error) -> Error {
+        Error::io("write the vault", &self.path, e)
+    }
+
+    fn emit(&self, event: AuditEvent) -> Result<(), Error> {
+        self.audit.emit(event).map_err(Error::Audit)
+    }
+
+    fn read_bytes(&self) -> Result<Vec<u8>, Error> {
+        std::fs::read(&self.path).map_err(|e| Error::io("read the vault", &self.path, e))
+    }
+
+    /// Reads, parses and authenticates the manifest under `derived`.
+    fn load(&self, derived: &DerivedKeys) -> Result<VaultFile, Error> {
+        let file = parse(&self.path, &self.read_bytes()?)?;
+        self.check(&file, derived)?;
+        Ok(file)
+    }
+
+    fn check(&self, file: &VaultFile, derived: &DerivedKeys) -> Result<(), Error> {
+        self.check_at(&self.path, file, derived)
+    }
+
+    /// Authenticates the manifest, and checks that every record is wrapped for every key.
+    fn check_at(&self, path: &Path, file: &VaultFile, derived: &DerivedKeys) -> Result<(), Error> {
+        let Some(tag) = file.seals.get(&derived.id) else {
+            return Err(Error::WrongKey {
+                path: path.to_owned(),
+                provider: self.keys.describe(),
+                key_id: derived.id.clone(),
+                sealed_with: file.seals.keys().cloned().collect(),
+            });
+        };
+        let tag = unb64(tag).ok_or_else(|| Error::format(path, "a seal is not base64"))?;
+        crypto::mac_verify(&derived.mac, &file.manifest(), &tag).map_err(|_| {
+            Error::tampered(
+                path,
+                "the manifest does not match the records (a record was changed, swapped, \
+                 replayed, added or removed)",
+            )
+        })?;
+        for (id, record) in &file.records {
+            if !record.keys.keys().eq(file.seals.keys()) {
+                return Err(Error::tampered(
+                    path,
+                    format!("record `{id}` is not wrapped for every key"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes the writers' lock, loads the current state, applies `change` with a new generation
+    /// and writes the result atomically.
+    fn mutate<T>(
+        &self,
+        change: impl FnOnce(&mut VaultFile, &DerivedKeys) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let _lock = self.lock()?;
+        let derived = self.derived()?;
+        let mut file = self.load(&derived)?;
+        self.faults
+            .at(FaultPoint::Locked)
+            .map_err(|e| self.io_error(e))?;
+        let settled = self.settle(&mut file, &derived);
+        file.generation += 1;
+        let out = change(&mut file, &derived)?;
+        reseal(&mut file, &[&derived]);
+        self.write(&file)?;
+        if let Some(event) = settled {
+            self.emit(event)?;
+        }
+        Ok(out)
+    }
+
+    /// Finishes (or rolls back) an interrupted rotation in memory: keeps only the wrapping of
+    /// the key the provider gives now, which is the key every later reader will use. Returns
+    /// the audit event to record once the result is written.
+    fn settle(&self, file: &mut VaultFile, derived: &DerivedKeys) -> Option<AuditEvent> {
+        if file.seals.len() <= 1 {
+            return None;
+        }
+        let dropped: Vec<String> = file
+            .seals
+            .keys()
+            .filter(|id| **id != derived.id)
+            .cloned()
+            .collect();
+        for record in file.records.values_mut() {
+            record.keys.retain(|kek_id, _| *kek_id == derived.id);
+        }
+        file.seals.retain(|kek_id, _| *kek_id == derived.id);
+        Some(
+            AuditEvent::new(Action::RecoverRotation, Outcome::Ok)
+                .source("vault")
+                .detail(format!(
+                    "interrupted rotation settled on key id {}; dropped key id {}",
+                    derived.id,
+                    dropped.join(", ")
+                )),
+        )
+    }
+
+    fn write(&self, file: &VaultFile) -> Result<(), Error> {
+        store::remove_stale_temps(&self.path).map_err(|e| self.io_error(e))?;
+        store::write_atomic(&self.path, &file.to_bytes(), &self.faults)
+            .map_err(|e| self.io_error(e))
+    }
+
+    fn unwrap_key(
+        &self,
+        id: &str,
+        record: &Record,
+        derived: &DerivedKeys,
+    ) -> Result<Zeroizing<[u8; KEY_LEN]>, Error> {
+        unwrap_key(&self.path, id, record, derived)
+    }
+
+    fn open_record(
+        &self,
+        id: &str,
+        record: &Record,
+        derived: &DerivedKeys,
+    ) -> Result<SecretString, Error> {
+        self.open_record_at(&self.path, id, record, derived)
+    }
+
+    fn open_record_at(
+        &self,
+        path: &Path,
+        id: &str,
+        record: &Record,
+        derived: &DerivedKeys,
+    ) -> Result<SecretString, Error> {
+        let data_key = unwrap_key(path, id, record, derived)?;
+        let tampered =
+            || Error::tampered(path, format!("the value of `{id}` failed authentication"));
+        let nonce = unb64(&record.nonce).ok_or_else(tampered)?;
+        let ciphertext = unb64(&record.ciphertext).ok_or_else(tampered)?;
+        let mut plain = crypto::open(
+            &data_key,
+            &nonce,
+            &ciphertext,
+            &format::value_aad(id, record.version),
+        )
+        .map_err(|_| tampered())?;
+        let bytes = std::mem::take(&mut *plain);
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(secret_from_string(text)),
+            Err(e) => {
+                drop(Zeroizing::new(e.into_bytes()));
+                Err(Error::format(
+                    path,
+                    format!("the value of `{id}` is not UTF-8"),
+                ))
+            }
+        }
+    }
+}
+
+fn check_id(id: &str) -> Result<(), Error> {
+    if format::valid_id(id) {
+        Ok(())
+    } else {
+        Err(Error::InvalidId(id.to_owned()))
+    }
+}
+
+fn parse(path: &Path, bytes: &[u8]) -> Result<VaultFile, Error> {
+    let file: VaultFile =
+        serde_json::from_slice(bytes).map_err(|e| Error::format(path, e.to_string()))?;
+    if file.format != format::FORMAT {
+        return Err(Error::format(
+            path,
+            format!("its format is `{}`", file.format),
+        ));
+    }
+    if file.version != format::VERSION {
+        return Err(Error::format(
+            path,
+            format!(
+                "layout version {} is not supported (this build reads {})",
+                file.version,
+                format::VERSION
+            ),
+        ));
+    }
+    if let Some(id) = file.records.keys().find(|id| !format::valid_id(id)) {
+        return Err(Error::format(path, format!("invalid record id `{id}`")));
+    }
+    Ok(file)
+}
+
+/// Seals `value` with a fresh data key, wrapped under each of `keks`.
+fn seal_record(id: &str, version: u64, value: &[u8], keks: &[&DerivedKeys]) -> Record {
+    let data_key = crypto::random_key();
+    let sealed = crypto::seal(&data_key, value, &format::value_aad(id, version));
+    Record {
+        version,
+        nonce: b64(&sealed.nonce),
+        ciphertext: b64(&sealed.ciphertext),
+        keys: keks
+            .iter()
+            .map(|kek| (kek.id.clone(), wrap_key(id, version, &data_key, kek)))
+            .collect(),
+    }
+}
+
+fn wrap_key(id: &str, version: u64, data_key: &[u8; KEY_LEN], kek: &DerivedKeys) -> WrappedKey {
+    let sealed = crypto::seal(&kek.wrap, data_key, &format::key_aad(id, version, &kek.id));
+    WrappedKey {
+        nonce: b64(&sealed.nonce),
+        key: b64(&sealed.ciphertext),
+    }
+}
+
+fn unwrap_key(
+    path: &Path,
+    id: &str,
+    record: &Record,
+    derived: &DerivedKeys,
+) -> Result<Zeroizing<[u8; KEY_LEN]>, Error> {
+    let tampered = || {
+        Error::tampered(
+            path,
+            format!("the data key of `{id}` failed authentication"),
+        )
+    };
+    let wrapped = record.keys.get(&derived.id).ok_or_else(tampered)?;
+    let nonce = unb64(&wrapped.nonce).ok_or_else(tampered)?;
+    let key = unb64(&wrapped.key).ok_or_else(tampered)?;
+    let plain = crypto::open(
+        &derived.wrap,
+        &nonce,
+        &key,
+        &format::key_aad(id, record.version, &derived.id),
+    )
+    .map_err(|_| tampered())?;
+    let bytes: [u8; KEY_LEN] = plain.as_slice().try_into().map_err(|_| tampered())?;
+    Ok(Zeroizing::new(bytes))
+}
+
+/// Replaces the seals with MACs of the manifest under each of `keks`.
+fn reseal(file: &mut VaultFile, keks: &[&DerivedKeys]) {
+    // The manifest names the sealing keys, so set them before computing it.
+    file.seals = keks.iter().map(|k| (k.id.clone(), String::new())).collect();
+    let manifest = file.manifest();
+    for kek in keks {
+        file.seals
+            .insert(kek.id.clone(), b64(&crypto::mac(&kek.mac, &manifest)));
+    }
+}

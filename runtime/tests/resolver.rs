@@ -1,0 +1,449 @@
+//! The resolver's precedence, profiles, status and audit events.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{CANARY, CANARY_ALIAS, CANARY_DEPRECATED, CANARY_VAULT, SECRETS, SecretId};
+use secrecy::SecretString;
+use vox_clavis::{
+    Action, EnvKind, Error, Kek, MapEnv, MemorySink, Outcome, Profile, Resolver, SecretSource,
+    SecretSpec, Source, State, StaticKey, Vault,
+};
+
+/// A vault holding `OpenAiApiKey` (if `with_value`), in a fresh directory.
+fn vault(with_value: bool) -> (tempfile::TempDir, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Vault::create(
+        dir.path().join("vault.json"),
+        StaticKey::new(Kek::generate()),
+    )
+    .unwrap();
+    if with_value {
+        vault
+            .put("OpenAiApiKey", &SecretString::from(CANARY_VAULT))
+            .unwrap();
+    }
+    (dir, vault)
+}
+
+/// The precedence and profile matrix: every combination of the canonical name, an alias, a
+/// deprecated alias and the vault holding the secret, under both profiles, against the
+/// documented rule (first in precedence wins; a deprecated alias that wins is a warning under
+/// `Dev` and an error under `Strict`; nothing is `Missing`).
+#[test]
+fn precedence_and_profile_matrix() {
+    let places = [
+        (
+            "OPENAI_API_KEY",
+            CANARY,
+            Source::Env {
+                name: "OPENAI_API_KEY",
+                kind: EnvKind::Canonical,
+            },
+        ),
+        (
+            "OPENAI_KEY",
+            CANARY_ALIAS,
+            Source::Env {
+                name: "OPENAI_KEY",
+                kind: EnvKind::Alias,
+            },
+        ),
+        (
+            "OAI_API_KEY",
+            CANARY_DEPRECATED,
+            Source::Env {
+                name: "OAI_API_KEY",
+                kind: EnvKind::Deprecated,
+            },
+        ),
+        ("vault", CANARY_VAULT, Source::Vault),
+    ];
+    for mask in 0u32..16 {
+        for profile in [Profile::Dev, Profile::Strict] {
+            let set: Vec<_> = places
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, p)| p)
+                .collect();
+            let mut env = MapEnv::new();
+            for (name, value, _) in &set {
+                if *name != "vault" {
+                    env.set(*name, *value);
+                }
+            }
+            let (_dir, vault) = vault(set.iter().any(|(name, ..)| *name == "vault"));
+            let sink = MemorySink::new();
+            let resolver = Resolver::builder()
+                .profile(profile)
+                .env(env)
+                .vault(vault)
+                .inventory::<SecretId>()
+                .audit(Arc::new(sink.clone()))
+                .build();
+            let case = format!("mask {mask:04b}, {profile:?}");
+            let result = resolver.resolve(SecretId::OpenAiApiKey);
+            let event = sink.events().pop().expect("every resolve is audited");
+            assert_eq!(event.action, Action::Resolve, "{case}");
+            match set.first() {
+                None => {
+                    assert!(
+                        matches!(
+                            result,
+                            Err(Error::Missing {
+                                id: "OpenAiApiKey",
+                                ..
+                            })
+                        ),
+                        "{case}"
+                    );
+                    assert_eq!(event.outcome, Outcome::Missing, "{case}");
+                }
+                Some((
+                    name,
+                    _,
+                    Source::Env {
+                        kind: EnvKind::Deprecated,
+                        ..
+                    },
+                )) if profile == Profile::Strict => {
+                    match result {
+                        Err(Error::DeprecatedAlias {
+                            name: got,
+                            canonical: "OPENAI_API_KEY",
+                            ..
+                        }) => {
+                            assert_eq!(got, *name, "{case}")
+                        }
+                        other => panic!("{case}: expected a deprecated-alias error, got {other:?}"),
+                    }
+                    assert_eq!(event.outcome, Outcome::Denied, "{case}");
+                }
+                Some((_, value, source)) => {
+                    let secret = result.unwrap_or_else(|e| panic!("{case}: {e}"));
+                    assert!(secret.expose_secret() == *value, "{case}: wrong value");
+                    assert_eq!(secret.source(), *source, "{case}");
+                    assert_eq!(
+                        event.source.as_deref(),
+                        Some(source.to_string().as_str()),
+                        "{case}"
+                    );
+                    let expected = if matches!(
+                        source,
+                        Source::Env {
+                            kind: EnvKind::Deprecated,
+                            ..
+                        }
+                    ) {
+                        Outcome::Warning
+                    } else {
+                        Outcome::Ok
+                    };
+                    assert_eq!(event.outcome, expected, "{case}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn empty_variables_count_as_unset() {
+    let resolver = Resolver::builder()
+        .env(MapEnv::from([
+            ("OPENAI_API_KEY", ""),
+            ("OPENAI_KEY", CANARY_ALIAS),
+        ]))
+        .build();
+    let secret = resolver.resolve(SecretId::OpenAiApiKey).unwrap();
+    assert_eq!(
+        secret.source(),
+        Source::Env {
+            name: "OPENAI_KEY",
+            kind: EnvKind::Alias
+        }
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_value_that_is_not_utf8_is_an_error_naming_the_variable() {
+    use std::os::unix::ffi::OsStringExt;
+    let mut env = MapEnv::new();
+    env.set(
+        "GITHUB_TOKEN",
+        std::ffi::OsString::from_vec(vec![0xff, 0xfe]),
+    );
+    let err = Resolver::builder()
+        .env(env)
+        .build()
+        .resolve(SecretId::GithubToken)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NotUnicode {
+                name: "GITHUB_TOKEN",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn resolve_optional_fails_only_for_required_secrets_under_strict() {
+    for profile in [Profile::Dev, Profile::Strict] {
+        let resolver = Resolver::builder()
+            .profile(profile)
+            .env(MapEnv::new())
+            .build();
+        assert!(
+            resolver
+                .resolve_optional(SecretId::GithubToken)
+                .unwrap()
+                .is_none()
+        );
+        let required = resolver.resolve_optional(SecretId::OpenAiApiKey);
+        match profile {
+            Profile::Dev => assert!(required.unwrap().is_none()),
+            Profile::Strict => assert!(matches!(required, Err(Error::Missing { .. }))),
+        }
+    }
+}
+
+#[test]
+fn errors_name_the_secret_and_the_remediation() {
+    let resolver = Resolver::builder()
+        .env(MapEnv::from([("OAI_API_KEY", CANARY_DEPRECATED)]))
+        .build();
+    let err = resolver
+        .resolve(SecretId::OpenAiApiKey)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "secret `OpenAiApiKey` was found in the deprecated variable `OAI_API_KEY`, which the strict \
+         profile rejects: rename it to `OPENAI_API_KEY`"
+    );
+    let err = Resolver::builder()
+        .env(MapEnv::new())
+        .build()
+        .resolve(SecretId::GithubToken)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "secret `GithubToken` is not set: set the environment variable `GITHUB_TOKEN`"
+    );
+    let (_dir, vault) = vault(false);
+    let err = Resolver::builder()
+        .env(MapEnv::new())
+        .vault(vault)
+        .build()
+        .resolve(SecretId::GithubToken)
+        .unwrap_err();
+    assert!(
+        err.to_string().ends_with("or store it in the vault"),
+        "{err}"
+    );
+    let err = Resolver::builder()
+        .specs(&SECRETS)
+        .build()
+        .resolve_id("Nope")
+        .unwrap_err();
+    assert!(matches!(err, Error::UnknownId(_)), "{err}");
+}
+
+/// A custom source that has every secret, or fails.
+struct Remote {
+    fail: bool,
+}
+
+impl SecretSource for Remote {
+    fn name(&self) -> &'static str {
+        "remote"
+    }
+    fn fetch(&self, spec: &SecretSpec) -> Result<Option<SecretString>, String> {
+        if self.fail {
+            return Err("connection refused".to_owned());
+        }
+        Ok((spec.id == "GithubToken").then(|| SecretString::from(CANARY)))
+    }
+}
+
+#[test]
+fn custom_sources_come_after_the_vault_in_the_order_given() {
+    let (_dir, vault) = vault(false);
+    vault
+        .put("GithubToken", &SecretString::from(CANARY_VAULT))
+        .unwrap();
+    let resolver = Resolver::builder()
+        .env(MapEnv::new())
+        .vault(vault)
+        .source(Remote { fail: false })
+        .build();
+    assert_eq!(
+        resolver.resolve(SecretId::GithubToken).unwrap().source(),
+        Source::Vault
+    );
+
+    let (_dir, vault) = vault_empty();
+    let resolver = Resolver::builder()
+        .env(MapEnv::new())
+        .source(Remote { fail: false })
+        .vault(vault)
+        .build();
+    let secret = resolver.resolve(SecretId::GithubToken).unwrap();
+    assert_eq!(secret.source(), Source::Custom("remote"));
+    assert!(secret.expose_secret() == CANARY);
+}
+
+fn vault_empty() -> (tempfile::TempDir, Vault) {
+    vault(false)
+}
+
+#[test]
+fn a_failing_source_fails_the_resolve_instead_of_falling_through() {
+    let resolver = Resolver::builder()
+        .env(MapEnv::new())
+        .source(Remote { fail: true })
+        .source(Remote { fail: false })
+        .build();
+    let err = resolver.resolve(SecretId::GithubToken).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "secret `GithubToken`: the source `remote` failed: connection refused"
+    );
+    // The environment still comes first.
+    let resolver = Resolver::builder()
+        .env(MapEnv::from([("GH_TOKEN", CANARY_ALIAS)]))
+        .source(Remote { fail: true })
+        .build();
+    let token = resolver.resolve(SecretId::GithubToken).unwrap();
+    assert!(token.expose_secret() == CANARY_ALIAS);
+}
+
+#[test]
+fn status_lists_every_secret_with_its_source_and_no_value() {
+    let (_dir, vault) = vault(false);
+    vault
+        .put("GithubToken", &SecretString::from(CANARY_VAULT))
+        .unwrap();
+    let resolver = Resolver::builder()
+        .profile(Profile::Strict)
+        .env(MapEnv::from([("OAI_API_KEY", CANARY_DEPRECATED)]))
+        .vault(vault)
+        .inventory::<SecretId>()
+        .build();
+    let status = resolver.status();
+    let rows: Vec<_> = status
+        .iter()
+        .map(|s| (s.id, s.state.clone(), s.source))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "OpenAiApiKey",
+                State::DeprecatedSource,
+                Some(Source::Env {
+                    name: "OAI_API_KEY",
+                    kind: EnvKind::Deprecated
+                })
+            ),
+            ("GithubToken", State::Present, Some(Source::Vault)),
+            ("SentryDsn", State::Missing, None),
+        ]
+    );
+    let text: String = status.iter().map(|s| format!("{s}\n{s:?}\n")).collect();
+    assert!(text.contains("OpenAiApiKey (OPENAI_API_KEY): deprecated-source from env `OAI_API_KEY` (deprecated alias), required"));
+    for canary in [CANARY, CANARY_DEPRECATED, CANARY_VAULT] {
+        assert!(!text.contains(canary), "{text}");
+    }
+}
+
+#[test]
+fn check_fails_closed_under_strict_and_warns_under_dev() {
+    let strict = Resolver::builder()
+        .env(MapEnv::new())
+        .inventory::<SecretId>()
+        .build();
+    let err = strict.check().unwrap_err();
+    assert!(
+        matches!(&err, Error::RequiredMissing { ids } if ids == &["OpenAiApiKey"]),
+        "{err}"
+    );
+
+    let sink = MemorySink::new();
+    let dev = Resolver::builder()
+        .profile(Profile::Dev)
+        .env(MapEnv::new())
+        .inventory::<SecretId>()
+        .audit(Arc::new(sink.clone()))
+        .build();
+    dev.check().unwrap();
+    let events = sink.events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].outcome, Outcome::Warning);
+    assert_eq!(events[0].id.as_deref(), Some("OpenAiApiKey"));
+
+    let deprecated = Resolver::builder()
+        .env(MapEnv::from([("OAI_API_KEY", CANARY_DEPRECATED)]))
+        .inventory::<SecretId>()
+        .build();
+    assert!(matches!(
+        deprecated.check(),
+        Err(Error::DeprecatedAlias { .. })
+    ));
+}
+
+/// An audit sink that always fails.
+struct FailingSink;
+
+impl vox_clavis::AuditSink for FailingSink {
+    fn record(&self, _: &vox_clavis::AuditEvent) -> std::io::Result<()> {
+        Err(std::io::Error::other("disk full"))
+    }
+}
+
+#[test]
+fn an_audit_failure_fails_the_resolve_under_strict_only() {
+    let env = MapEnv::from([("GITHUB_TOKEN", CANARY)]);
+    let strict = Resolver::builder()
+        .env(env.clone())
+        .audit(Arc::new(FailingSink))
+        .build();
+    assert!(matches!(
+        strict.resolve(SecretId::GithubToken),
+        Err(Error::Audit(_))
+    ));
+    let dev = Resolver::builder()
+        .profile(Profile::Dev)
+        .env(env)
+        .audit(Arc::new(FailingSink))
+        .build();
+    assert!(dev.resolve(SecretId::GithubToken).is_ok());
+}
+
+#[test]
+fn audit_events_carry_the_actor() {
+    let sink = MemorySink::new();
+    let resolver = Resolver::builder()
+        .env(MapEnv::from([("GITHUB_TOKEN", CANARY)]))
+        .audit(Arc::new(sink.clone()))
+        .actor("indexer")
+        .build();
+    resolver.resolve(SecretId::GithubToken).unwrap();
+    let event = &sink.events()[0];
+    assert_eq!(event.actor.as_deref(), Some("indexer"));
+    assert_eq!(event.id.as_deref(), Some("GithubToken"));
+}
+
+#[test]
+fn profiles_parse_from_names() {
+    assert_eq!(Profile::from_name("DEV"), Some(Profile::Dev));
+    assert_eq!(Profile::from_name("Strict"), Some(Profile::Strict));
+    assert_eq!(Profile::from_name("lenient"), None);
+    assert_eq!(Profile::default(), Profile::Strict);
+}

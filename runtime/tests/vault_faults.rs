@@ -1,0 +1,386 @@
+//! The vault under failure: KEK rotation interrupted at every step, writer processes killed in
+//! the middle of a write, and two processes writing at once.
+//!
+//! The process tests run this test binary again as a child (`child_entry`, selected by
+//! `VOX_CLAVIS_TEST_CHILD`), which writes to the vault and reports on its standard output.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::Child;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{child_role, spawn_child};
+use secrecy::{ExposeSecret, SecretString};
+use vox_clavis::vault::FaultPoint;
+use vox_clavis::{Error, Kek, KeyFile, KeyProvider, StaticKey, Vault};
+
+const VAULT_VAR: &str = "VOX_CLAVIS_TEST_VAULT";
+const KEY_VAR: &str = "VOX_CLAVIS_TEST_KEY";
+const READY: &str = "VOX-CHILD READY";
+const ACK: &str = "VOX-CHILD ACK ";
+
+/// A vault with a key file, holding three records.
+fn vault_with_key_file() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("kek");
+    let path = dir.path().join("vault.json");
+    let vault = Vault::create(&path, KeyFile::create(&key).unwrap()).unwrap();
+    for i in 0..3 {
+        vault
+            .put(
+                &format!("secret-{i}"),
+                &SecretString::from(format!("value-{i}")),
+            )
+            .unwrap();
+    }
+    (dir, path, key)
+}
+
+fn values(vault: &Vault) -> Result<Vec<(String, String)>, Error> {
+    vault
+        .list()?
+        .into_iter()
+        .map(|id| {
+            let value = vault.get(&id)?.expect("listed ids exist");
+            Ok((id, value.expose_secret().to_owned()))
+        })
+        .collect()
+}
+
+fn files_in(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Interrupts a rotation at its first, second, ... fault point until one runs through, and
+/// after each interruption checks: the key provider holds the old or the new key; the vault
+/// opens with that key (what the next process will use) and with the old or the new one; the
+/// next write settles the rotation and removes the crashed writer's temporary file; all values
+/// are intact; and rotating again works.
+#[test]
+fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
+    let expected: Vec<_> = (0..3)
+        .map(|i| (format!("secret-{i}"), format!("value-{i}")))
+        .collect();
+    let mut interrupted_at = Vec::new();
+    for n in 1.. {
+        let (dir, path, key) = vault_with_key_file();
+        let old = KeyFile::new(&key).load().unwrap();
+        let new = Kek::generate();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let hit = Arc::new(Mutex::new(None));
+        let (calls2, hit2) = (calls.clone(), hit.clone());
+        let vault = Vault::new(&path, KeyFile::new(&key)).with_fault_hook(move |point| {
+            if calls2.fetch_add(1, Ordering::SeqCst) + 1 == n {
+                *hit2.lock().unwrap() = Some(point);
+                return Err(std::io::Error::other("injected crash"));
+            }
+            Ok(())
+        });
+        let result = vault.rotate_kek(new.clone());
+        let Some(point) = *hit.lock().unwrap() else {
+            result.unwrap();
+            break;
+        };
+        assert!(
+            result.is_err(),
+            "step {n} ({point:?}) must abort the rotation"
+        );
+        interrupted_at.push(point);
+        let case = format!("interrupted at step {n} ({point:?})");
+
+        let installed = KeyFile::new(&key).load().unwrap().id();
+        assert!(installed == old.id() || installed == new.id(), "{case}");
+        let fresh =
+            Vault::open(&path, KeyFile::new(&key)).unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!(values(&fresh).unwrap(), expected, "{case}");
+        let with_old = Vault::new(&path, StaticKey::new(old.clone()))
+            .verify()
+            .is_ok();
+        let with_new = Vault::new(&path, StaticKey::new(new.clone()))
+            .verify()
+            .is_ok();
+        assert!(with_old || with_new, "{case}: neither key opens the vault");
+
+        fresh.put("after", &SecretString::from("after")).unwrap();
+        assert!(!fresh.verify().unwrap().rotation_pending, "{case}");
+        assert_eq!(values(&fresh).unwrap().len(), 4, "{case}");
+        assert_eq!(
+            files_in(dir.path()),
+            ["kek", "vault.json", "vault.json.lock"]
+                .map(String::from)
+                .into(),
+            "{case}"
+        );
+        fresh.rotate_kek(Kek::generate()).unwrap();
+        assert_eq!(values(&fresh).unwrap().len(), 4, "{case}");
+    }
+    // Every step of both writes and the key installation was interrupted once.
+    use FaultPoint::*;
+    assert_eq!(
+        interrupted_at,
+        [
+            Locked,
+            PartlyWritten,
+            BeforeRename,
+            BeforeDirSync,
+            RotationStaged,
+            RotationKeyStored,
+            PartlyWritten,
+            BeforeRename,
+            BeforeDirSync
+        ]
+    );
+}
+
+/// The same for a provider that cannot store keys (an environment variable): the rotation
+/// still completes in the vault, and an interruption leaves it readable with the old key.
+#[test]
+fn rotation_with_a_read_only_provider() {
+    struct ReadOnly(Kek);
+    impl KeyProvider for ReadOnly {
+        fn describe(&self) -> String {
+            "read-only key".into()
+        }
+        fn load(&self) -> Result<Kek, Error> {
+            Ok(self.0.clone())
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.json");
+    let old = Kek::generate();
+    let sink = vox_clavis::MemorySink::new();
+    let vault = Vault::create(&path, ReadOnly(old.clone()))
+        .unwrap()
+        .with_audit(Arc::new(sink.clone()));
+    vault.put("a", &SecretString::from("value")).unwrap();
+    let interrupted =
+        Vault::new(&path, ReadOnly(old.clone())).with_fault_hook(|point| match point {
+            FaultPoint::RotationKeyStored => Err(std::io::Error::other("injected crash")),
+            _ => Ok(()),
+        });
+    assert!(interrupted.rotate_kek(Kek::generate()).is_err());
+    assert!(vault.get("a").unwrap().unwrap().expose_secret() == "value");
+    vault.put("b", &SecretString::from("value")).unwrap();
+    assert!(
+        !vault.verify().unwrap().rotation_pending,
+        "settled back on the old key"
+    );
+    let recovered = sink
+        .events()
+        .into_iter()
+        .find(|e| e.action == vox_clavis::Action::RecoverRotation);
+    assert!(recovered.is_some_and(|e| e.detail.unwrap().contains(&old.id())));
+
+    let new = Kek::generate();
+    vault.rotate_kek(new.clone()).unwrap();
+    assert!(
+        matches!(vault.verify(), Err(Error::WrongKey { .. })),
+        "the old key no longer opens it"
+    );
+    assert_eq!(
+        Vault::open(&path, ReadOnly(new))
+            .unwrap()
+            .verify()
+            .unwrap()
+            .records,
+        2
+    );
+}
+
+/// Reads the child's output until a line containing `prefix` (the test harness may have
+/// started the line); returns what follows it.
+fn wait_for(lines: &mut impl Iterator<Item = std::io::Result<String>>, prefix: &str) -> String {
+    for line in lines {
+        let line = line.unwrap();
+        if let Some(at) = line.find(prefix) {
+            return line[at + prefix.len()..].to_owned();
+        }
+    }
+    panic!("the child exited before printing {prefix:?}");
+}
+
+fn kill(mut child: Child) {
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn child_env<'a>(path: &'a Path, key: &'a Path) -> [(&'static str, &'a Path); 2] {
+    [(VAULT_VAR, path), (KEY_VAR, key)]
+}
+
+/// A writer process killed at each step of a write: before the rename the previous state is
+/// intact, after it the new one is complete; never a mix. The dead writer's lock is released
+/// and its temporary file is removed by the next writer.
+#[test]
+fn a_writer_killed_mid_write_leaves_the_previous_state_intact() {
+    for (point, expect_new) in [
+        ("PartlyWritten", false),
+        ("BeforeRename", false),
+        ("BeforeDirSync", true),
+    ] {
+        let (dir, path, key) = vault_with_key_file();
+        let child = spawn_child(
+            "child_entry",
+            &format!("hang-at:{point}"),
+            &child_env(&path, &key),
+        );
+        let mut child = child;
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        wait_for(&mut lines, READY);
+        kill(child);
+
+        let vault = Vault::open(&path, KeyFile::new(&key)).unwrap();
+        let value = vault.get("secret-0").unwrap().unwrap();
+        let expected = if expect_new {
+            "value-from-child"
+        } else {
+            "value-0"
+        };
+        assert!(
+            value.expose_secret() == expected,
+            "killed at {point}: wrong value"
+        );
+        assert_eq!(vault.verify().unwrap().records, 3, "killed at {point}");
+        if !expect_new {
+            assert!(
+                files_in(dir.path())
+                    .iter()
+                    .any(|f| f.starts_with(".vault.json.tmp.")),
+                "killed at {point}"
+            );
+        }
+        // The lock died with the child: this write does not block, and it cleans up.
+        vault.put("secret-1", &SecretString::from("later")).unwrap();
+        assert_eq!(
+            files_in(dir.path()),
+            ["kek", "vault.json", "vault.json.lock"]
+                .map(String::from)
+                .into()
+        );
+    }
+}
+
+/// A writer process killed at an arbitrary moment of a stream of writes loses none of the
+/// writes it had acknowledged.
+#[test]
+fn acknowledged_writes_survive_a_writer_killed_at_any_moment() {
+    let (_dir, path, key) = vault_with_key_file();
+    let mut child = spawn_child("child_entry", "write-loop", &child_env(&path, &key));
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut acked = 0;
+    while acked < 15 {
+        acked = wait_for(&mut lines, ACK).parse::<usize>().unwrap() + 1;
+    }
+    kill(child);
+    let vault = Vault::open(&path, KeyFile::new(&key)).unwrap();
+    vault.verify().unwrap();
+    for i in 0..acked {
+        let value = vault.get(&format!("loop-{i}")).unwrap();
+        let expected = format!("loop-value-{i}");
+        assert!(
+            value.is_some_and(|v| v.expose_secret() == expected),
+            "write {i} lost"
+        );
+    }
+}
+
+/// Two processes writing different ids at the same time, each pausing between reading the
+/// vault and writing it back (where an unserialized writer would overwrite the other's
+/// work): every write of both survives.
+#[test]
+fn concurrent_writers_in_two_processes_lose_nothing() {
+    let (_dir, path, key) = vault_with_key_file();
+    let children: Vec<Child> = ["A", "B"]
+        .iter()
+        .map(|name| {
+            spawn_child(
+                "child_entry",
+                &format!("writer:{name}"),
+                &child_env(&path, &key),
+            )
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let vault = Vault::open(&path, KeyFile::new(&key)).unwrap();
+    let ids = vault.list().unwrap();
+    for name in ["A", "B"] {
+        for i in 0..WRITES_PER_WRITER {
+            assert!(
+                ids.contains(&format!("{name}-{i}")),
+                "lost {name}-{i}: {ids:?}"
+            );
+        }
+    }
+    assert_eq!(vault.verify().unwrap().records, 3 + 2 * WRITES_PER_WRITER);
+}
+
+const WRITES_PER_WRITER: usize = 15;
+
+/// The child side of the process tests; a no-op when run as an ordinary test.
+#[test]
+fn child_entry() {
+    let Some(role) = child_role() else {
+        return;
+    };
+    let path = PathBuf::from(std::env::var_os(VAULT_VAR).unwrap());
+    let key = PathBuf::from(std::env::var_os(KEY_VAR).unwrap());
+    let say = |line: &str| {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{line}").unwrap();
+        out.flush().unwrap();
+    };
+    if let Some(point) = role.strip_prefix("hang-at:") {
+        let point = point.to_owned();
+        let vault = Vault::new(&path, KeyFile::new(&key)).with_fault_hook(move |at| {
+            if format!("{at:?}") == point {
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{READY}").unwrap();
+                out.flush().unwrap();
+                // Wait to be killed; give up eventually so an orphan cannot linger.
+                std::thread::sleep(Duration::from_secs(30));
+                std::process::exit(3);
+            }
+            Ok(())
+        });
+        vault
+            .put("secret-0", &SecretString::from("value-from-child"))
+            .unwrap();
+        unreachable!("the fault hook never returns at its point");
+    } else if role == "write-loop" {
+        let vault = Vault::new(&path, KeyFile::new(&key));
+        for i in 0.. {
+            vault
+                .put(
+                    &format!("loop-{i}"),
+                    &SecretString::from(format!("loop-value-{i}")),
+                )
+                .unwrap();
+            say(&format!("{ACK}{i}"));
+        }
+    } else if let Some(name) = role.strip_prefix("writer:") {
+        // Widen the window between reading the state and writing it back.
+        let vault = Vault::new(&path, KeyFile::new(&key)).with_fault_hook(|at| {
+            if at == FaultPoint::Locked {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Ok(())
+        });
+        for i in 0..WRITES_PER_WRITER {
+            vault
+                .put(&format!("{name}-{i}"), &SecretString::from("v"))
+                .unwrap();
+        }
+    } else {
+        panic!("unknown child role {role}");
+    }
+}
