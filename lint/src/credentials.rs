@@ -109,6 +109,32 @@ pub struct Match {
     pub range: Range<usize>,
 }
 
+/// The fixed beginnings of the known formats below: a file without one of them holds no
+/// key of a known format (the prefilter's triggers).
+pub const PREFIXES: &[&str] = &[
+    "sk-",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "AKIA",
+    "ASIA",
+    "xoxa-",
+    "xoxb-",
+    "xoxp-",
+    "xoxr-",
+    "xoxs-",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "AIza",
+    "-----BEGIN",
+    "eyJ",
+];
+
 /// Every known format, as one alternation so the text is scanned once. Word boundaries are
 /// ASCII (`(?-u)`), so `my_ghp_...` or `xAKIA...` are not keys, and non-ASCII text does not
 /// slow the scan down. Tokens whose alphabet includes `-` run greedily to their end.

@@ -2,9 +2,10 @@
 //! walk -> read -> parse -> facts -> rules -> join (levels, suppressions) -> sort ->
 //! fingerprint -> baseline.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -16,6 +17,7 @@ use crate::facts::{self, FileFacts};
 use crate::finding::{Finding, Location};
 use crate::git::{GitError, Repo};
 use crate::join::{CrateFacts, Question};
+use crate::prefilter::{self, Prefilter};
 use crate::report::Report;
 use crate::rule::RuleMeta;
 use crate::rules::{self, internal_error, unparsable_file};
@@ -43,6 +45,22 @@ pub struct CheckOptions {
     pub staged: Option<Repo>,
     /// Keep only the findings on these changed lines (`--diff`, `--staged`).
     pub changes: Option<Changes>,
+    /// Told as files are checked, for a progress bar.
+    pub progress: Option<Arc<dyn Progress>>,
+    /// Run the facts and rules on every file, even those no rule could fire in (see
+    /// [`crate::prefilter`]): the findings are the same, only slower. For the tests that prove
+    /// it, and benchmarks.
+    pub no_prefilter: bool,
+}
+
+/// Receives a run's progress (a progress bar). Called from the worker threads.
+pub trait Progress: Send + Sync + std::fmt::Debug {
+    /// `files` files are about to be checked.
+    fn start(&self, files: usize);
+    /// One more file is checked.
+    fn file_done(&self);
+    /// Every file is checked; only the crate-wide join and the sort remain.
+    fn finish(&self);
 }
 
 /// Why a run could not be carried out (exit code 2).
@@ -68,6 +86,8 @@ struct FileResult {
     suppressions: FileSuppressions,
     /// Rule levels for this file after `[[overrides]]`.
     levels: PathLevels,
+    /// Read but not parsed: nothing in it could be a finding (see [`crate::prefilter`]).
+    skipped: bool,
 }
 
 impl FileResult {
@@ -80,6 +100,7 @@ impl FileResult {
             source: None,
             suppressions: FileSuppressions::default(),
             levels: PathLevels::default(),
+            skipped: false,
         }
     }
 }
@@ -121,23 +142,76 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
             .unzip(),
         None => (files, units),
     };
+    // Enums deriving `SecretInventory` add to the inventory before any rule runs.
+    let sources = crate::derived::Sources::Files {
+        files: &files,
+        staged: staged.as_ref(),
+    };
+    let derived = crate::derived::settings(settings, sources);
+    let settings = &*derived;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.unwrap_or(0))
         .stack_size(WORKER_STACK)
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
-    let results: Vec<FileResult> = pool.install(|| {
-        files
-            .par_iter()
-            .zip(units.into_par_iter())
-            .map(|(file, unit)| {
-                let r = check_file(settings, file, unit, staged.as_ref());
-                proc_macro2::extra::invalidate_current_thread_spans();
+    let progress = options.progress.as_deref();
+    if let Some(p) = progress {
+        p.start(files.len());
+    }
+    let prefilter = if options.no_prefilter {
+        Prefilter::off()
+    } else {
+        Prefilter::new(settings)
+    };
+    let check_one = |i: usize, gate: Gate<'_>| {
+        let r = check_file(settings, &files[i], units[i].clone(), staged.as_ref(), gate);
+        proc_macro2::extra::invalidate_current_thread_spans();
+        r
+    };
+    let mut results: Vec<FileResult> = pool.install(|| {
+        (0..files.len())
+            .into_par_iter()
+            .map(|i| {
+                let r = check_one(i, Gate::Triggers(&prefilter));
+                if let Some(p) = progress {
+                    p.file_done();
+                }
                 r
             })
             .collect()
     });
+    if let Some(p) = progress {
+        p.finish();
+    }
+    // Files skipped for want of a trigger may still call a function or name a constant that
+    // another file declared: parse those too, until no file adds a name.
+    let mut known: BTreeSet<String> = BTreeSet::new();
+    let mut fresh_from: Vec<usize> = (0..files.len()).collect();
+    loop {
+        let fresh: BTreeSet<String> = fresh_from
+            .iter()
+            .flat_map(|&i| prefilter::declared_names(&results[i].facts))
+            .filter(|n| !known.contains(*n))
+            .map(str::to_owned)
+            .collect();
+        let skipped: Vec<usize> = (0..files.len()).filter(|&i| results[i].skipped).collect();
+        let Some(names) = prefilter::names_matcher(&fresh).filter(|_| !skipped.is_empty()) else {
+            break;
+        };
+        known.extend(fresh);
+        let round: Vec<(usize, FileResult)> = pool.install(|| {
+            skipped
+                .into_par_iter()
+                .map(|i| (i, check_one(i, Gate::Names(&names))))
+                .filter(|(_, r)| !r.skipped)
+                .collect()
+        });
+        fresh_from = round.iter().map(|(i, _)| *i).collect();
+        for (i, r) in round {
+            results[i] = r;
+        }
+    }
 
     let mut report = Report {
         files_checked: files.len(),
@@ -297,11 +371,30 @@ fn finish(report: &mut Report) {
     fingerprint::assign(&mut report.findings, &mut report.suppressed);
 }
 
+/// Which files the facts and rules walk: those with a rule's or a fact's trigger (the first
+/// pass, which parses every file), or those naming something declared elsewhere (the passes
+/// after it).
+#[derive(Clone, Copy)]
+enum Gate<'a> {
+    Triggers(&'a Prefilter),
+    Names(&'a aho_corasick::AhoCorasick),
+}
+
+impl Gate<'_> {
+    fn wants(self, text: &str) -> bool {
+        match self {
+            Gate::Triggers(p) => p.wants(text.as_bytes()),
+            Gate::Names(names) => names.is_match(text),
+        }
+    }
+}
+
 fn check_file(
     settings: &Settings,
     file: &WalkedFile,
     unit: ModuleUnit,
     staged: Option<&HashMap<PathBuf, Vec<u8>>>,
+    gate: Gate<'_>,
 ) -> FileResult {
     let mut result = FileResult::new(&file.display, unit);
     result.levels = settings.levels_at(&file.path);
@@ -341,19 +434,37 @@ fn check_file(
             return result;
         }
     };
+    let wanted = gate.wants(&text);
+    if !wanted && matches!(gate, Gate::Names(_)) {
+        // Parsed (so syntax-checked) in the first pass already.
+        result.skipped = true;
+        return result;
+    }
     let source = SourceFile::new(file.path.clone(), file.display.clone(), text);
-    analyze(settings, source, result)
+    analyze(settings, source, result, wanted)
 }
 
-/// Parses and checks one file's text; parse errors and panics become findings.
-fn analyze(settings: &Settings, source: SourceFile, mut result: FileResult) -> FileResult {
+/// Parses and checks one file's text; parse errors and panics become findings. Without
+/// `rules` the file is only parsed: a file no rule needs is still reported when it does not
+/// parse, but gets no facts and no rule walks it (it is `skipped`).
+fn analyze(
+    settings: &Settings,
+    source: SourceFile,
+    mut result: FileResult,
+    rules: bool,
+) -> FileResult {
     let unparsable =
         |message: String, location| unparsable_file::finding(&source.display, location, message);
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        run_rules(settings, &source, &result.unit, &result.levels)
+        if rules {
+            run_rules(settings, &source, &result.unit, &result.levels).map(Some)
+        } else {
+            syn::parse_file(&source.text).map(|_| None)
+        }
     }));
     match outcome {
-        Ok(Ok((facts, findings, questions, suppressions))) => {
+        Ok(Ok(None)) => result.skipped = true,
+        Ok(Ok(Some((facts, findings, questions, suppressions)))) => {
             result.facts = facts;
             result.findings = findings;
             result.questions = questions;
@@ -397,6 +508,8 @@ fn analyze(settings: &Settings, source: SourceFile, mut result: FileResult) -> F
 /// Checks in-memory sources as one crate (each `(display path, text)` a file of it), on the
 /// current thread: for tests, documentation examples and editor buffers.
 pub fn check_sources(settings: &Settings, sources: &[(&str, &str)]) -> Report {
+    let derived = crate::derived::settings(settings, crate::derived::Sources::Memory(sources));
+    let settings = &*derived;
     let unit = ModuleUnit {
         crate_key: "<memory>".to_owned(),
         module: vec!["crate".to_owned()],
@@ -408,7 +521,7 @@ pub fn check_sources(settings: &Settings, sources: &[(&str, &str)]) -> Report {
             let source = SourceFile::new(display.into(), display.to_owned(), text.to_owned());
             let mut result = FileResult::new(display, unit.clone());
             result.levels = settings.levels_at(std::path::Path::new(display));
-            analyze(settings, source, result)
+            analyze(settings, source, result, true)
         })
         .collect();
     let mut report = Report {

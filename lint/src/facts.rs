@@ -2,6 +2,9 @@
 //! crate-wide join: string constants, functions that read the environment through a
 //! parameter, direct environment reads, and calls that may reach such functions.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -33,6 +36,11 @@ pub enum NameExpr {
     Element(Box<NameExpr>),
     /// Not a constant, but the expression names a credential (`cfg.token_env`).
     Dynamic(String),
+    /// Whatever the crate stores in a slot: a field of a tuple struct or enum variant
+    /// (`AuthData::FromEnv.0`) or a named field (`.token_env`), bound by a pattern.
+    Slot(String),
+    /// Upper- (`true`) or lower-cased at run time (`.to_ascii_uppercase()`).
+    Case(Box<NameExpr>, bool),
     Unknown,
 }
 
@@ -78,6 +86,12 @@ pub struct CallSite {
 pub enum FlowSink {
     /// Read directly; `each`: an element of the parameter is read.
     Read { param: usize, each: bool },
+    /// Stored in a slot (a tuple field or a named field).
+    Store {
+        slot: String,
+        param: usize,
+        each: bool,
+    },
     /// Passed on as argument `arg` of another call.
     Forward {
         callee: Callee,
@@ -94,6 +108,47 @@ pub struct FnFact {
     pub name: String,
     pub is_method: bool,
     pub sinks: Vec<FlowSink>,
+}
+
+/// A call of a catalogued library entry point (`teloxide::Bot::from_env()`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LibraryCall {
+    /// Index into the run's [`crate::readers::Readers`].
+    pub entry: usize,
+    pub location: Location,
+}
+
+/// A call of a path of this crate whose last segment is catalogued: a re-export of a library
+/// entry point (`crate::tg::Bot::from_env`) is only known crate-wide.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathCall {
+    pub candidates: Vec<String>,
+    pub location: Location,
+}
+
+/// A module-level `use`: `path` (`crate::tg::Bot`) stands for `target` (`teloxide::Bot`); a
+/// glob (`path` is then the module) brings in everything under `target`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reexport {
+    pub path: String,
+    pub target: String,
+    pub glob: bool,
+}
+
+/// A name stored in a slot (`AuthData::FromEnv("OPENAI_API_KEY".into())`,
+/// `Provider { key_env: "GROQ_API_KEY" }`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotStore {
+    pub slot: String,
+    pub name: Arg,
+}
+
+/// An environment read of whatever a slot holds (`AuthData::FromEnv(n) => env::var(n)`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotRead {
+    pub slot: String,
+    pub reader: String,
+    pub call: Location,
 }
 
 /// A string constant (or list of them).
@@ -115,6 +170,11 @@ pub struct FileFacts {
     pub test_modules: Vec<String>,
     /// Secret values reaching sinks (see [`crate::taint`]).
     pub flows: Vec<Flow>,
+    pub library_calls: Vec<LibraryCall>,
+    pub path_calls: Vec<PathCall>,
+    pub reexports: Vec<Reexport>,
+    pub stores: Vec<SlotStore>,
+    pub slot_reads: Vec<SlotRead>,
 }
 
 impl FileFacts {
@@ -142,7 +202,13 @@ pub fn collect(
         item_base: vec![unit.module.join("::")],
         self_type: Vec::new(),
         pending_vars: Vec::new(),
+        override_loc: None,
+        macro_defs: HashMap::new(),
+        macro_bodies: Vec::new(),
+        expanding: 0,
+        expanding_name: None,
     };
+    c.collect_macro_defs(file);
     c.scopes.push(true);
     c.declare_items(&file.items);
     for item in &file.items {
@@ -203,11 +269,108 @@ struct Collector<'a> {
     self_type: Vec<String>,
     /// `std::env::vars()` calls in the current statement, answered when it ends.
     pending_vars: Vec<Location>,
+    /// While walking a `macro_rules!` expansion: every fact points at the invocation.
+    override_loc: Option<Location>,
+    /// `macro_rules!` macros defined in this file, by name.
+    macro_defs: HashMap<String, Rc<crate::macro_rules::MacroDef>>,
+    /// Byte ranges of the `macro_rules!` definitions of this file.
+    macro_bodies: Vec<crate::source::ByteSpan>,
+    /// Nesting of macro expansions being walked.
+    expanding: usize,
+    /// The outermost macro being expanded, for messages.
+    expanding_name: Option<String>,
 }
 
 impl Collector<'_> {
     fn loc(&self, span: proc_macro2::Span) -> Location {
-        Location::from_syn(self.source, span)
+        self.override_loc
+            .unwrap_or_else(|| Location::from_syn(self.source, span))
+    }
+
+    /// Inside an expansion, whether `e` is a literal written in a `macro_rules!` body (the
+    /// body scan reports reads of those where they are written).
+    fn written_in_macro_body(&self, e: &Expr) -> bool {
+        if self.expanding == 0 {
+            return false;
+        }
+        let Expr::Lit(l) = e else {
+            return false;
+        };
+        let at = self.source.byte_span(l.span());
+        at.end > at.start
+            && self
+                .macro_bodies
+                .iter()
+                .any(|b| b.start <= at.start && at.end <= b.end)
+    }
+
+    /// A call of a catalogued library entry point (`Bot::from_env()`, `sqlx::query!`), or of a
+    /// crate path that may re-export one.
+    fn library_call(&mut self, candidates: &[String], span: proc_macro2::Span) -> bool {
+        let readers = &self.settings.readers;
+        if let Some(entry) = readers.find(candidates) {
+            let location = self.loc(span);
+            self.out.library_calls.push(LibraryCall { entry, location });
+            return true;
+        }
+        if let Some(first) = candidates.first() {
+            let last = first.rsplit("::").next().unwrap_or(first);
+            if first.starts_with("crate::") && readers.has_last_segment(last) {
+                let location = self.loc(span);
+                self.out.path_calls.push(PathCall {
+                    candidates: candidates.to_vec(),
+                    location,
+                });
+            }
+        }
+        false
+    }
+
+    /// The type part of a named-field slot: `KeySpec`, `Source::Env` for a struct variant.
+    fn struct_key(&self, path: &syn::Path) -> String {
+        let candidates = match self.resolve(path) {
+            Resolved::Paths(c) => c,
+            Resolved::Local(_) => Vec::new(),
+        };
+        constructor_slot(&candidates, path, 0)
+            .and_then(|s| s.strip_suffix(".0").map(str::to_owned))
+            .unwrap_or_else(|| "?".to_owned())
+    }
+
+    /// The slot a field access reads: `T.field` for `self.field` in an `impl T`, `?.field`
+    /// when the type is not known here.
+    fn field_slot(&self, e: &Expr) -> Option<String> {
+        let (base, field) = field_of(e)?;
+        let ty = match base {
+            Expr::Path(p) if p.path.is_ident("self") => self
+                .self_type
+                .last()
+                .and_then(|t| t.rsplit("::").next())
+                .unwrap_or("?"),
+            _ => "?",
+        };
+        Some(format!("{ty}.{field}"))
+    }
+
+    /// `AuthData::FromEnv(name)`: a name or parameter stored in a tuple slot.
+    fn store(&mut self, slot: String, value: &Expr) {
+        match self.eval(value) {
+            Value::Param { owner, index, each } => {
+                self.out.fns[owner].sinks.push(FlowSink::Store {
+                    slot,
+                    param: index,
+                    each,
+                })
+            }
+            Value::Name(n) if self.interesting(&n) => {
+                let location = self.loc(value.span());
+                self.out.stores.push(SlotStore {
+                    slot,
+                    name: Arg { expr: n, location },
+                });
+            }
+            Value::Name(_) => {}
+        }
     }
 
     fn base(&self) -> &str {
@@ -240,11 +403,30 @@ impl Collector<'_> {
             }
         }
         // Twice: `use` order does not matter in Rust, so a `use` may rely on a later one.
-        for _ in 0..2 {
+        let module_level = self.base() == self.module.join("::");
+        for round in 0..2 {
             for item in items {
                 if let syn::Item::Use(u) = item {
-                    self.scopes
-                        .add_use(&u.tree, u.leading_colon.is_some(), &self.module);
+                    let declared =
+                        self.scopes
+                            .add_use(&u.tree, u.leading_colon.is_some(), &self.module);
+                    if round == 1 && module_level {
+                        let here = self.module.join("::");
+                        for (alias, target) in declared {
+                            self.out.reexports.push(match alias {
+                                Some(a) => Reexport {
+                                    path: format!("{here}::{a}"),
+                                    target,
+                                    glob: false,
+                                },
+                                None => Reexport {
+                                    path: here.clone(),
+                                    target,
+                                    glob: true,
+                                },
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -275,9 +457,24 @@ impl Collector<'_> {
             {
                 self.eval(&m.receiver)
             }
+            Expr::MethodCall(m) if m.args.is_empty() && case_conversion(&m.method).is_some() => {
+                let upper = case_conversion(&m.method) == Some(true);
+                match self.eval(&m.receiver) {
+                    Value::Name(n) => Value::Name(convert_case(n, upper)),
+                    param => param,
+                }
+            }
             Expr::MethodCall(m) => dynamic(&m.method.to_string()),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
+                let parts = vec![self.name_expr(&b.left), self.name_expr(&b.right)];
+                Value::Name(concat_or_unknown(parts))
+            }
             Expr::Call(c) if c.args.len() == 1 => match &*c.func {
                 Expr::Path(p) if is_wrapping_constructor(&p.path) => self.eval(&c.args[0]),
+                _ => unknown,
+            },
+            Expr::Block(b) if b.block.stmts.len() == 1 => match &b.block.stmts[0] {
+                syn::Stmt::Expr(e, None) => self.eval(e),
                 _ => unknown,
             },
             Expr::Macro(m) => Value::Name(self.eval_macro(&m.mac)),
@@ -338,29 +535,137 @@ impl Collector<'_> {
                 })) => {
                     let template = t.value();
                     match matchers::format_template(&template) {
-                        Some(pattern) => NameExpr::Format(pattern),
+                        Some(pattern) => self
+                            .format_parts(&template, &args)
+                            .unwrap_or(NameExpr::Format(pattern)),
                         None => NameExpr::Lit(template.replace("{{", "{").replace("}}", "}")),
                     }
                 }
                 _ => NameExpr::Unknown,
             },
+            "stringify" => NameExpr::Lit(stringify(&mac.tokens)),
             "vec" => NameExpr::List(self.args(args.iter())),
             _ => NameExpr::Unknown,
         }
+    }
+
+    /// `format!("{}_{}", prefix, stringify!(api_key))`: the template's pieces with the
+    /// arguments' names, when at least one argument is known (`None`: only the template's
+    /// fixed part is).
+    fn format_parts(
+        &self,
+        template: &str,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+    ) -> Option<NameExpr> {
+        let positional: Vec<&Expr> = args
+            .iter()
+            .skip(1)
+            .filter(|e| !matches!(e, Expr::Assign(_)))
+            .collect();
+        let named = |name: &str| {
+            args.iter().find_map(|e| match e {
+                Expr::Assign(a) => match &*a.left {
+                    Expr::Path(p) if p.path.is_ident(name) => Some(&*a.right),
+                    _ => None,
+                },
+                _ => None,
+            })
+        };
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut next = 0;
+        let mut known = false;
+        let mut chars = template.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    lit.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    lit.push('}');
+                }
+                '{' => {
+                    let mut spec = String::new();
+                    for c in chars.by_ref() {
+                        if c == '}' {
+                            break;
+                        }
+                        spec.push(c);
+                    }
+                    let arg = spec.split(':').next().unwrap_or("").trim().to_owned();
+                    let value = if arg.is_empty() {
+                        next += 1;
+                        positional.get(next - 1).map(|e| self.name_expr(e))
+                    } else if let Ok(i) = arg.parse::<usize>() {
+                        positional.get(i).map(|e| self.name_expr(e))
+                    } else if let Some(e) = named(&arg) {
+                        Some(self.name_expr(e))
+                    } else {
+                        let path: syn::Path = syn::parse_str(&arg).ok()?;
+                        Some(self.name_expr(&Expr::Path(syn::ExprPath {
+                            attrs: Vec::new(),
+                            qself: None,
+                            path,
+                        })))
+                    };
+                    let value = value.unwrap_or(NameExpr::Unknown);
+                    known |= !matches!(value, NameExpr::Unknown | NameExpr::Dynamic(_));
+                    if !lit.is_empty() {
+                        parts.push(NameExpr::Lit(std::mem::take(&mut lit)));
+                    }
+                    parts.push(value);
+                }
+                c => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            parts.push(NameExpr::Lit(lit));
+        }
+        known.then(|| concat_or_unknown(parts))
     }
 
     /// Whether a call argument may matter to the join (a secret name, a constant, a list).
     fn interesting(&self, e: &NameExpr) -> bool {
         match e {
             NameExpr::Lit(s) | NameExpr::Format(s) => self.settings.classify(s).is_some(),
-            NameExpr::Const(_) | NameExpr::Concat(_) | NameExpr::Element(_) => true,
+            NameExpr::Concat(_) | NameExpr::Case(..) => match local_template(e) {
+                Some(t) => self.settings.classify(&t).is_some(),
+                None => true,
+            },
+            NameExpr::Const(_) | NameExpr::Element(_) | NameExpr::Slot(_) => true,
             NameExpr::List(items) => items.iter().any(|a| self.interesting(&a.expr)),
             NameExpr::Dynamic(_) | NameExpr::Unknown => false,
         }
     }
 
     fn read(&mut self, reader: &str, name: &Expr, call: Location) {
+        let expanded;
+        let reader = match &self.expanding_name {
+            Some(m) => {
+                expanded = format!("`{reader}` in the expansion of `{m}`");
+                expanded.as_str()
+            }
+            None => reader,
+        };
+        if let Some(slot) = self.field_slot(name) {
+            self.out.slot_reads.push(SlotRead {
+                slot,
+                reader: reader.to_owned(),
+                call,
+            });
+        }
+        if self.written_in_macro_body(name) {
+            // A literal read written in a `macro_rules!` body is reported there.
+            return;
+        }
         match self.eval(name) {
+            Value::Name(NameExpr::Slot(slot)) => self.out.slot_reads.push(SlotRead {
+                slot,
+                reader: reader.to_owned(),
+                call,
+            }),
             Value::Param { owner, index, each } => self.out.fns[owner]
                 .sinks
                 .push(FlowSink::Read { param: index, each }),
@@ -476,6 +781,35 @@ impl Collector<'_> {
                 .bind(p.ident.to_string(), binding.unwrap_or(Binding::Opaque)),
             Pat::Type(t) => self.bind_pat(&t.pat, binding),
             Pat::Reference(r) => self.bind_pat(&r.pat, binding),
+            Pat::Paren(p) => self.bind_pat(&p.pat, binding),
+            // `Some(name)`, `Ok(name)`: what the scrutinee holds.
+            Pat::TupleStruct(t) if t.elems.len() == 1 && is_wrapping_constructor(&t.path) => {
+                self.bind_pat(&t.elems[0], binding)
+            }
+            // `AuthData::FromEnv(name)`: what the crate stored in that slot.
+            Pat::TupleStruct(t) => {
+                let candidates = match self.resolve(&t.path) {
+                    Resolved::Paths(c) => c,
+                    Resolved::Local(_) => Vec::new(),
+                };
+                for (i, elem) in t.elems.iter().enumerate() {
+                    let slot = constructor_slot(&candidates, &t.path, i);
+                    let b = slot.map(|s| Binding::Name(NameExpr::Slot(s)));
+                    self.bind_pat(elem, b);
+                }
+            }
+            Pat::Struct(s) => {
+                let ty = self.struct_key(&s.path);
+                for f in &s.fields {
+                    let b = match &f.member {
+                        syn::Member::Named(m) => {
+                            Some(Binding::Name(NameExpr::Slot(format!("{ty}.{m}"))))
+                        }
+                        syn::Member::Unnamed(_) => None,
+                    };
+                    self.bind_pat(&f.pat, b);
+                }
+            }
             other => {
                 let mut idents = Vec::new();
                 pat_idents(other, &mut idents);
@@ -741,22 +1075,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         };
         let ty_path = format!("{}::{ty}", self.base());
         self.self_type.push(ty_path.clone());
-        for item in &i.items {
-            match item {
-                syn::ImplItem::Fn(f) if !self.skip(&f.attrs) => {
-                    let name = f.sig.ident.to_string();
-                    let params = typed_params(&f.sig);
-                    self.function(format!("{ty_path}::{name}"), name, true, params, |c| {
-                        c.visit_block(&f.block)
-                    });
-                }
-                syn::ImplItem::Const(k) => {
-                    self.constant(format!("{ty_path}::{}", k.ident), &k.expr);
-                }
-                syn::ImplItem::Macro(m) => self.visit_macro(&m.mac),
-                _ => {}
-            }
-        }
+        self.impl_items(&ty_path, &i.items);
         self.self_type.pop();
     }
 
@@ -886,6 +1205,16 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                             }
                         }
                         Some((_, EnvFn::All)) => self.pending_vars.push(location),
+                        None if self.library_call(&candidates, p.span()) => {}
+                        None if !call.args.is_empty()
+                            && constructor_slot(&candidates, &p.path, 0).is_some() =>
+                        {
+                            for (i, a) in call.args.iter().enumerate() {
+                                if let Some(slot) = constructor_slot(&candidates, &p.path, i) {
+                                    self.store(slot, a);
+                                }
+                            }
+                        }
                         None => {
                             let segs = &p.path.segments;
                             let is_method = segs.len() >= 2
@@ -935,6 +1264,47 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         self.closure(c, None);
     }
 
+    fn visit_expr_struct(&mut self, e: &'ast syn::ExprStruct) {
+        let ty = self.struct_key(&e.path);
+        for f in &e.fields {
+            if let syn::Member::Named(m) = &f.member {
+                self.store(format!("{ty}.{m}"), &f.expr);
+            }
+        }
+        visit::visit_expr_struct(self, e);
+    }
+
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        self.visit_expr(&m.expr);
+        let binding = self.binding_of(&m.expr);
+        for arm in &m.arms {
+            self.scopes.push(false);
+            self.bind_pat(&arm.pat, Some(binding.clone()));
+            if let Some((_, guard)) = &arm.guard {
+                self.visit_expr(guard);
+            }
+            self.visit_expr(&arm.body);
+            self.scopes.pop();
+        }
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.scopes.push(false);
+        self.condition(&i.cond);
+        self.visit_block(&i.then_branch);
+        self.scopes.pop();
+        if let Some((_, e)) = &i.else_branch {
+            self.visit_expr(e);
+        }
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.scopes.push(false);
+        self.condition(&w.cond);
+        self.visit_block(&w.body);
+        self.scopes.pop();
+    }
+
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
         let element = self.element_binding(&f.expr);
@@ -945,6 +1315,17 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if let Resolved::Paths(c) = self.resolve(&mac.path) {
+            let c: Vec<String> = c.into_iter().map(|p| p + "!").collect();
+            self.library_call(&c, mac.path.span());
+        }
+        if self.expand_macro(mac) {
+            return;
+        }
+        if mac.path.segments.last().is_some_and(|s| s.ident == "paste") {
+            self.walk_expansion(crate::macro_rules::paste(&mac.tokens));
+            return;
+        }
         if let Some(reader) = matchers::env_macro(&mac.path) {
             if let Some(first) =
                 matchers::macro_exprs(&mac.tokens).and_then(|a| a.into_iter().next())
@@ -992,14 +1373,176 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 }
 
 impl Collector<'_> {
+    /// What a pattern matched against `e` is bound to.
+    fn binding_of(&self, e: &Expr) -> Binding {
+        match self.eval(e) {
+            Value::Param { owner, index, each } => Binding::Param { owner, index, each },
+            Value::Name(n) => Binding::Name(n),
+        }
+    }
+
+    /// An `if`/`while` condition: `let` patterns bind for the body.
+    fn condition(&mut self, e: &Expr) {
+        match e {
+            Expr::Let(l) => {
+                self.visit_expr(&l.expr);
+                let b = self.binding_of(&l.expr);
+                self.bind_pat(&l.pat, Some(b));
+            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.condition(&b.left);
+                self.condition(&b.right);
+            }
+            other => self.visit_expr(other),
+        }
+    }
+
+    /// Records the `macro_rules!` macros this file defines (textual scope is not modelled:
+    /// a name means the last definition of that name in the file).
+    fn collect_macro_defs(&mut self, file: &syn::File) {
+        struct Defs<'s> {
+            source: &'s SourceFile,
+            defs: HashMap<String, Rc<crate::macro_rules::MacroDef>>,
+            bodies: Vec<crate::source::ByteSpan>,
+        }
+        impl<'ast> Visit<'ast> for Defs<'_> {
+            fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
+                if m.mac.path.is_ident("macro_rules") {
+                    self.bodies
+                        .push(self.source.byte_span(m.mac.delimiter.span().join()));
+                    if let (Some(ident), Some(def)) =
+                        (&m.ident, crate::macro_rules::MacroDef::parse(&m.mac.tokens))
+                    {
+                        self.defs.insert(ident.to_string(), Rc::new(def));
+                    }
+                }
+            }
+        }
+        let mut d = Defs {
+            source: self.source,
+            defs: HashMap::new(),
+            bodies: Vec::new(),
+        };
+        d.visit_file(file);
+        self.macro_defs = d.defs;
+        self.macro_bodies = d.bodies;
+    }
+
+    /// Expands an invocation of a `macro_rules!` macro of this file and walks the expansion,
+    /// every fact pointing at the invocation. `false` when it is not one or does not expand.
+    fn expand_macro(&mut self, mac: &syn::Macro) -> bool {
+        const MAX_EXPANSION_DEPTH: usize = 8;
+        let segs: Vec<String> = mac
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let name = match segs.as_slice() {
+            [n] => n,
+            [k, n] if k == "crate" || k == "self" => n,
+            _ => return false,
+        };
+        if self.expanding >= MAX_EXPANSION_DEPTH {
+            return false;
+        }
+        let Some(def) = self.macro_defs.get(name).cloned() else {
+            return false;
+        };
+        let Some(tokens) = def.expand(&mac.tokens) else {
+            return false;
+        };
+        let outer = self.override_loc;
+        if outer.is_none() {
+            self.override_loc = Some(Location::from_syn(self.source, mac.span()));
+            self.expanding_name = Some(format!("{name}!"));
+        }
+        self.expanding += 1;
+        self.walk_expansion(tokens);
+        self.expanding -= 1;
+        self.override_loc = outer;
+        if outer.is_none() {
+            self.expanding_name = None;
+        }
+        true
+    }
+
+    /// Walks expanded tokens as items, statements or an expression, whichever they parse as.
+    fn walk_expansion(&mut self, tokens: TokenStream) {
+        if let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) {
+            self.declare_items(&file.items);
+            for item in &file.items {
+                self.visit_item(item);
+            }
+            return;
+        }
+        if let Some(items) = impl_items(&tokens) {
+            let ty_path = self
+                .self_type
+                .last()
+                .cloned()
+                .unwrap_or_else(|| format!("{}::_", self.base()));
+            self.impl_items(&ty_path, &items);
+            return;
+        }
+        if let Ok(stmts) = syn::parse::Parser::parse2(syn::Block::parse_within, tokens) {
+            for s in &stmts {
+                self.visit_stmt(s);
+            }
+        }
+    }
+
     fn constant(&mut self, path: String, expr: &Expr) {
         if let Value::Name(value) = self.eval(expr) {
-            if !matches!(value, NameExpr::Unknown | NameExpr::Dynamic(_)) {
+            if !matches!(
+                value,
+                NameExpr::Unknown | NameExpr::Dynamic(_) | NameExpr::Slot(_)
+            ) {
                 self.out.consts.push(ConstFact { path, value });
             }
         }
         self.visit_expr(expr);
     }
+}
+
+impl Collector<'_> {
+    /// The items of an `impl` block of the type at `ty_path` (already the current self type).
+    fn impl_items(&mut self, ty_path: &str, items: &[syn::ImplItem]) {
+        for item in items {
+            match item {
+                syn::ImplItem::Fn(f) if !self.skip(&f.attrs) => {
+                    let name = f.sig.ident.to_string();
+                    let params = typed_params(&f.sig);
+                    self.function(format!("{ty_path}::{name}"), name, true, params, |c| {
+                        c.visit_block(&f.block)
+                    });
+                }
+                syn::ImplItem::Const(k) => {
+                    self.constant(format!("{ty_path}::{}", k.ident), &k.expr);
+                }
+                syn::ImplItem::Macro(m) => self.visit_macro(&m.mac),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Tokens that parse as the items of an `impl` block (`fn`s with `self`, associated consts).
+fn impl_items(tokens: &TokenStream) -> Option<Vec<syn::ImplItem>> {
+    let wrapped: TokenStream = [
+        TokenTree::Ident(proc_macro2::Ident::new(
+            "impl",
+            proc_macro2::Span::call_site(),
+        )),
+        TokenTree::Ident(proc_macro2::Ident::new(
+            "__X",
+            proc_macro2::Span::call_site(),
+        )),
+        TokenTree::Group(proc_macro2::Group::new(Delimiter::Brace, tokens.clone())),
+    ]
+    .into_iter()
+    .collect();
+    syn::parse2::<syn::ItemImpl>(wrapped).ok().map(|i| i.items)
 }
 
 /// Collects the string literals of a statement (what an `env::vars()` scan compares against).
@@ -1040,7 +1583,137 @@ fn is_const_name(s: &str) -> bool {
 
 fn is_wrapping_constructor(path: &syn::Path) -> bool {
     let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    if matches!(segs.last().map(String::as_str), Some("Some" | "Ok")) {
+        return true;
+    }
     segs.len() >= 2 && WRAPPING_CONSTRUCTORS.contains(&segs[segs.len() - 2..].join("::").as_str())
+}
+
+/// `Some(true)` for an upper-casing method, `Some(false)` for a lower-casing one.
+fn case_conversion(method: &syn::Ident) -> Option<bool> {
+    match method.to_string().as_str() {
+        "to_uppercase" | "to_ascii_uppercase" => Some(true),
+        "to_lowercase" | "to_ascii_lowercase" => Some(false),
+        _ => None,
+    }
+}
+
+fn convert_case(n: NameExpr, upper: bool) -> NameExpr {
+    let conv = |s: &str| {
+        if upper {
+            s.to_uppercase()
+        } else {
+            s.to_lowercase()
+        }
+    };
+    match n {
+        NameExpr::Lit(s) => NameExpr::Lit(conv(&s)),
+        // A template's placeholders stay `X`: patterns are matched upper-cased anyway.
+        NameExpr::Format(t) if upper => NameExpr::Format(t.to_uppercase()),
+        NameExpr::Unknown => NameExpr::Unknown,
+        other => NameExpr::Case(Box::new(other), upper),
+    }
+}
+
+/// Parts joined at run time: one literal when every part is one.
+fn concat_or_unknown(parts: Vec<NameExpr>) -> NameExpr {
+    if parts.iter().all(|p| matches!(p, NameExpr::Lit(_))) {
+        let mut s = String::new();
+        for p in &parts {
+            if let NameExpr::Lit(l) = p {
+                s.push_str(l);
+            }
+        }
+        return NameExpr::Lit(s);
+    }
+    NameExpr::Concat(parts)
+}
+
+/// The name as far as this file knows it, with `X` for what only run time knows; `None` when
+/// a constant or slot needs the crate-wide join.
+pub fn local_template(e: &NameExpr) -> Option<String> {
+    match e {
+        NameExpr::Lit(s) | NameExpr::Format(s) => Some(s.clone()),
+        NameExpr::Unknown | NameExpr::Dynamic(_) => Some("X".to_owned()),
+        NameExpr::Concat(parts) => parts.iter().map(local_template).collect(),
+        NameExpr::Case(inner, upper) => local_template(inner).map(|t| {
+            if *upper {
+                t.to_uppercase()
+            } else {
+                t.to_lowercase()
+            }
+        }),
+        NameExpr::Const(_) | NameExpr::Element(_) | NameExpr::List(_) | NameExpr::Slot(_) => None,
+    }
+}
+
+/// What `stringify!` makes of its tokens (identifiers and literals, as written).
+fn stringify(tokens: &TokenStream) -> String {
+    let mut out = String::new();
+    for t in tokens.clone() {
+        let piece = match &t {
+            TokenTree::Group(g) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::None => ("", ""),
+                };
+                format!("{open}{}{close}", stringify(&g.stream()))
+            }
+            other => other.to_string(),
+        };
+        let joins = matches!(&t, TokenTree::Punct(_))
+            || out.ends_with(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"'));
+        if !out.is_empty() && !joins {
+            out.push(' ');
+        }
+        out.push_str(&piece);
+    }
+    out
+}
+
+/// The slot a tuple constructor or pattern path names: `AuthData::FromEnv.0`, `Wrapper.0`;
+/// `None` for a path that is not a constructor (`Some` and `Ok` unwrap instead).
+fn constructor_slot(candidates: &[String], written: &syn::Path, index: usize) -> Option<String> {
+    let last = written.segments.last()?.ident.to_string();
+    let is_type = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().any(|c| c.is_ascii_lowercase())
+    };
+    if !(is_type(&last) || last == "Self") || matches!(last.as_str(), "Some" | "Ok" | "Err") {
+        return None;
+    }
+    let full = candidates.first()?;
+    let segs: Vec<&str> = full.split("::").collect();
+    let key = match segs.as_slice() {
+        [.., ty, variant] if is_type(ty) => format!("{ty}::{variant}"),
+        [.., last] => (*last).to_owned(),
+        [] => return None,
+    };
+    Some(format!("{key}.{index}"))
+}
+
+/// The named field an expression reads (`cfg.token_env`, `&self.key_env`): the expression
+/// it is read from, and the field.
+fn field_of(mut e: &Expr) -> Option<(&Expr, String)> {
+    loop {
+        match e {
+            Expr::Reference(r) => e = &r.expr,
+            Expr::Paren(p) => e = &p.expr,
+            Expr::MethodCall(m)
+                if m.args.is_empty() && CONVERSIONS.contains(&&*m.method.to_string()) =>
+            {
+                e = &m.receiver
+            }
+            Expr::Field(f) => {
+                return match &f.member {
+                    syn::Member::Named(m) => Some((&*f.base, m.to_string())),
+                    syn::Member::Unnamed(_) => None,
+                };
+            }
+            _ => return None,
+        }
+    }
 }
 
 fn last_segment(path: &syn::Path) -> String {

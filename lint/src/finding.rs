@@ -74,6 +74,9 @@ pub struct Finding {
     /// Secondary places in the same file, each with its label: where a leaked value came
     /// from, the first declaration of a duplicate.
     pub related: Vec<(Location, String)>,
+    /// The environment variable name the finding is about, when the rule knows one (a read
+    /// of `OPENAI_API_KEY`): a name, never a value. `init` builds its inventory from these.
+    pub secret_name: Option<String>,
     /// What identifies this finding across unrelated edits: the secret name and the normalised
     /// flagged expression. Never a secret value. The engine turns it into `fingerprint`.
     pub identity: String,
@@ -110,6 +113,7 @@ impl Finding {
             label: None,
             help: None,
             related: Vec::new(),
+            secret_name: None,
             identity: String::new(),
             fingerprint: String::new(),
             suppression: None,
@@ -129,6 +133,11 @@ impl Finding {
     /// Adds a secondary labelled place in the same file.
     pub fn with_related(mut self, location: Location, label: impl Into<String>) -> Self {
         self.related.push((location, label.into()));
+        self
+    }
+
+    pub fn with_secret_name(mut self, name: impl Into<String>) -> Self {
+        self.secret_name = Some(name.into());
         self
     }
 

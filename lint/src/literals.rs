@@ -11,7 +11,8 @@ use syn::visit::{self, Visit};
 pub struct StrLit {
     pub value: String,
     pub span: proc_macro2::Span,
-    /// The outermost attribute the literal is written in (`doc`, `secret`, `serde`), if any.
+    /// The outermost attribute the literal is written in (`doc`, `secret`, `serde`), if any;
+    /// inside `#[cfg_attr(pred, attr(..))]`, the attribute it applies (`attr`).
     pub attr: Option<String>,
 }
 
@@ -49,6 +50,48 @@ impl Collector {
         }
     }
 
+    /// The literals of one attribute, under its name; `cfg_attr`'s predicate is under
+    /// `cfg_attr`, each attribute it applies under that attribute's name.
+    fn meta(&mut self, meta: &syn::Meta) {
+        let name = meta
+            .path()
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let outer = self.attr.replace(name);
+        match meta {
+            syn::Meta::List(l) if l.path.is_ident("cfg_attr") => {
+                let parsed = l.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                );
+                match parsed {
+                    Ok(metas) => {
+                        let mut metas = metas.iter();
+                        if let Some(predicate) = metas.next() {
+                            self.arguments(predicate);
+                        }
+                        for applied in metas {
+                            self.meta(applied);
+                        }
+                    }
+                    Err(_) => self.tokens(&l.tokens),
+                }
+            }
+            _ => self.arguments(meta),
+        }
+        self.attr = outer;
+    }
+
+    /// The literals of a meta's arguments, under the current attribute name.
+    fn arguments(&mut self, meta: &syn::Meta) {
+        match meta {
+            syn::Meta::Path(_) => {}
+            syn::Meta::List(l) => self.tokens(&l.tokens),
+            syn::Meta::NameValue(nv) => self.visit_expr(&nv.value),
+        }
+    }
+
     fn push(&mut self, s: &syn::LitStr) {
         self.out.push(StrLit {
             value: s.value(),
@@ -69,19 +112,7 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
-        let name = attr
-            .path()
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
-        let outer = self.attr.replace(name);
-        match &attr.meta {
-            syn::Meta::Path(_) => {}
-            syn::Meta::List(l) => self.tokens(&l.tokens),
-            syn::Meta::NameValue(nv) => self.visit_expr(&nv.value),
-        }
-        self.attr = outer;
+        self.meta(&attr.meta);
     }
 }
 
@@ -95,6 +126,7 @@ mod tests {
             r###"
             /// doc "text"
             #[secret(env = "A_KEY", deprecated("OLD_KEY"))]
+            #[cfg_attr(feature = "f", secret(deprecated("GONE_KEY")), doc = "d")]
             const X: &str = "x";
             fn f() {
                 match s { "arm" => {}, _ => {} }
@@ -113,9 +145,12 @@ mod tests {
         assert_eq!(
             lits,
             [
-                (" doc \"text\"".to_owned(), doc),
+                (" doc \"text\"".to_owned(), doc.clone()),
                 ("A_KEY".to_owned(), secret.clone()),
-                ("OLD_KEY".to_owned(), secret),
+                ("OLD_KEY".to_owned(), secret.clone()),
+                ("f".to_owned(), Some("cfg_attr".to_owned())),
+                ("GONE_KEY".to_owned(), secret),
+                ("d".to_owned(), doc.clone()),
                 ("x".to_owned(), None),
                 ("arm".to_owned(), None),
                 ("{} {}".to_owned(), None),

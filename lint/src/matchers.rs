@@ -70,12 +70,21 @@ fn words(ident: &str) -> Vec<String> {
 pub fn names_credential(ident: &str) -> bool {
     let w = words(ident);
     w.iter().enumerate().any(|(i, word)| {
-        matches!(
-            word.as_str(),
-            "token" | "apikey" | "secret" | "password" | "passwd" | "credential" | "credentials"
-        ) || (word == "api" && w.get(i + 1).is_some_and(|n| n == "key"))
+        CREDENTIAL_WORDS.contains(&word.as_str())
+            || (word == "api" && w.get(i + 1).is_some_and(|n| n == "key"))
     })
 }
+
+/// Words that make a name a credential's on their own (see [`names_credential`]).
+pub const CREDENTIAL_WORDS: &[&str] = &[
+    "token",
+    "apikey",
+    "secret",
+    "password",
+    "passwd",
+    "credential",
+    "credentials",
+];
 
 /// Whether `attrs` derive a trait whose path ends in `name` (`Serialize`, `serde::Serialize`),
 /// directly or through `#[cfg_attr(.., derive(..))]`.

@@ -5,6 +5,7 @@ use crate::context::FileContext;
 use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::join::{CrateFacts, Question};
+use crate::prefilter::Triggers;
 
 /// Where rule pages are published: a rule's page is `DOCS_BASE_URL` + name + `.md` (SARIF
 /// `helpUri`).
@@ -46,6 +47,14 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
 
     fn check(&self, _cx: &mut FileContext<'_>, _file: &syn::File) {}
+
+    /// The strings a file must contain for this rule to fire in it; files no rule (and no
+    /// crate-wide fact) needs are parsed but not walked ([`crate::prefilter`]). The default
+    /// sends every file to every rule; `prefilter::tests` requires each rule to declare its
+    /// own, and `lint/tests/fixtures.rs` runs every fixture with and without them.
+    fn triggers(&self, _settings: &Settings) -> Triggers {
+        Triggers::always()
+    }
 
     fn answer(
         &self,

@@ -26,7 +26,9 @@ pub enum Binding {
 struct Scope {
     /// A module scope ends the lookup: modules do not see their parent's names.
     module: bool,
-    uses: HashMap<String, String>,
+    /// Alias -> what it may name, most likely first (several when a glob of the same scope
+    /// could also provide the `use` path's first segment).
+    uses: HashMap<String, Vec<String>>,
     globs: Vec<String>,
     items: HashMap<String, String>,
     locals: HashMap<String, Binding>,
@@ -71,34 +73,54 @@ impl Scopes {
     }
 
     /// Records a `use` tree declared in the innermost scope. `module` is the current module
-    /// path (for `self::`/`super::`).
-    pub fn add_use(&mut self, tree: &syn::UseTree, leading_colon: bool, module: &[String]) {
+    /// path (for `self::`/`super::`). Returns what it declared: `(Some(alias), target)` per
+    /// name, `(None, target)` per glob.
+    pub fn add_use(
+        &mut self,
+        tree: &syn::UseTree,
+        leading_colon: bool,
+        module: &[String],
+    ) -> Vec<(Option<String>, String)> {
+        let mut declared = Vec::new();
         let mut flat = Vec::new();
         flatten_use(tree, &mut Vec::new(), &mut flat);
         for (prefix, kind) in flat {
             let Some(first) = prefix.first() else {
                 continue;
             };
-            let base = if leading_colon {
-                prefix.join("::")
+            let bases = if leading_colon {
+                vec![prefix.join("::")]
             } else {
                 let rest = &prefix[1..];
                 match self.resolve_segments(first, rest, module, None) {
-                    Resolved::Paths(p) => p.into_iter().next().unwrap_or_default(),
-                    Resolved::Local(_) => prefix.join("::"),
+                    Resolved::Paths(p) if !p.is_empty() => p,
+                    _ => vec![prefix.join("::")],
                 }
             };
+            // With globs in scope, `use a::B` may go through a glob; most often `a` is a
+            // crate, the last (plain) candidate.
+            let base = bases.last().cloned().unwrap_or_default();
             let Some(scope) = self.stack.last_mut() else {
-                return;
+                return declared;
             };
             match kind {
                 UseKind::Name(alias) => {
-                    scope.uses.insert(alias, base);
+                    declared.push((Some(alias.clone()), base.clone()));
+                    let mut bases = bases;
+                    if bases.len() > 1 {
+                        bases.rotate_right(1);
+                    }
+                    scope.uses.insert(alias, bases);
                 }
-                UseKind::Glob if !scope.globs.contains(&base) => scope.globs.push(base),
-                UseKind::Glob => {}
+                UseKind::Glob => {
+                    declared.push((None, base.clone()));
+                    if !scope.globs.contains(&base) {
+                        scope.globs.push(base);
+                    }
+                }
             }
         }
+        declared
     }
 
     /// Resolves a path as written.
@@ -161,7 +183,7 @@ impl Scopes {
                 return Resolved::Paths(vec![join(p)]);
             }
             if let Some(p) = scope.uses.get(first) {
-                return Resolved::Paths(vec![join(p)]);
+                return Resolved::Paths(p.iter().map(|p| join(p)).collect());
             }
             globs.extend(scope.globs.iter().map(|g| format!("{g}::{}", join(first))));
             if scope.module {

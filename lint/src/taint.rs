@@ -119,8 +119,11 @@ pub fn classify_source(settings: &Settings, source: &TaintSource) -> Verdict {
                 what: format!("the value of the environment variable named by `{ident}`"),
                 key: format!("${ident}"),
             }),
-            NameExpr::Const(_) | NameExpr::Concat(_) | NameExpr::Element(_) => Verdict::Ask,
-            NameExpr::List(_) | NameExpr::Unknown => Verdict::NotSecret,
+            NameExpr::Const(_)
+            | NameExpr::Concat(_)
+            | NameExpr::Element(_)
+            | NameExpr::Case(..) => Verdict::Ask,
+            NameExpr::List(_) | NameExpr::Slot(_) | NameExpr::Unknown => Verdict::NotSecret,
         },
     }
 }
@@ -174,10 +177,12 @@ pub(super) fn may_be_secret(settings: &Settings, expr: &NameExpr) -> bool {
     match expr {
         NameExpr::Lit(n) => secret_named(settings, n, false).is_some(),
         NameExpr::Format(t) => secret_named(settings, t, true).is_some(),
-        NameExpr::Const(_) | NameExpr::Concat(_) | NameExpr::Element(_) | NameExpr::Dynamic(_) => {
-            true
-        }
-        NameExpr::List(_) | NameExpr::Unknown => false,
+        NameExpr::Const(_)
+        | NameExpr::Concat(_)
+        | NameExpr::Element(_)
+        | NameExpr::Dynamic(_)
+        | NameExpr::Case(..) => true,
+        NameExpr::List(_) | NameExpr::Slot(_) | NameExpr::Unknown => false,
     }
 }
 

@@ -712,3 +712,93 @@ fn help_lists_the_adoption_flags() {
         assert!(r.stdout.contains(flag), "`{flag}` missing:\n{}", r.stdout);
     }
 }
+
+// ---- init ----------------------------------------------------------------------------------
+
+const READS: &str = "use std::env;\n\nfn keys() {\n    let _ = env::var(\"OPENAI_API_KEY\");\n    let _ = env::var(\"GITHUB_TOKEN\");\n    let _ = env::var(\"RUST_LOG\");\n}\n";
+
+#[test]
+fn init_writes_a_config_that_finds_the_same_secrets() {
+    let dir = project(&[
+        ("src/main.rs", READS),
+        (
+            "src/other.rs",
+            "fn k() { let _ = std::env::var(\"OPENAI_API_KEY\"); }\n",
+        ),
+        (
+            "target/debug/build.rs",
+            "fn k() { let _ = std::env::var(\"BUILD_TOKEN\"); }\n",
+        ),
+    ]);
+    let r = run(dir.path(), &["init"]);
+    expect_code(&r, 0);
+    assert!(r.stderr.contains("with 2 secrets"), "{}", r.stderr);
+    let text = std::fs::read_to_string(dir.path().join("vox-clavis-lint.toml")).unwrap();
+    assert!(
+        text.contains(
+            "[[secret]]\nid = \"OpenaiApiKey\"\nenv = \"OPENAI_API_KEY\"\n# read in src/main.rs:4, src/other.rs:1\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("env = \"GITHUB_TOKEN\""), "{text}");
+    assert!(!text.contains("RUST_LOG"), "{text}");
+    // target/ is excluded, by the scan and by the written config.
+    assert!(!text.contains("BUILD_TOKEN"), "{text}");
+    assert!(
+        text.contains("exclude = [\"target/**\", \"vendor/**\"]"),
+        "{text}"
+    );
+
+    // The next run loads it and reports the reads as inventory secrets.
+    let check = run(dir.path(), &["check", "--format", "json"]);
+    expect_code(&check, 1);
+    let messages: Vec<String> = json(&check.stdout)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(
+        messages.iter().all(|m| m.starts_with("secret `")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn init_refuses_to_overwrite_without_force() {
+    let dir = project(&[("src/main.rs", READS), ("vox-clavis-lint.toml", "# mine\n")]);
+    let r = run(dir.path(), &["init"]);
+    expect_code(&r, 2);
+    assert!(r.stderr.contains("pass `--force`"), "{}", r.stderr);
+    let kept = std::fs::read_to_string(dir.path().join("vox-clavis-lint.toml")).unwrap();
+    assert_eq!(kept, "# mine\n");
+
+    expect_code(&run(dir.path(), &["init", "--force"]), 0);
+    let text = std::fs::read_to_string(dir.path().join("vox-clavis-lint.toml")).unwrap();
+    assert!(text.contains("env = \"GITHUB_TOKEN\""), "{text}");
+}
+
+#[test]
+fn init_refuses_to_shadow_cargo_metadata() {
+    let dir = project(&[
+        ("src/main.rs", READS),
+        (
+            "Cargo.toml",
+            "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[package.metadata.vox-clavis-lint]\nscan = { tests = false }\n",
+        ),
+    ]);
+    let r = run(dir.path(), &["init"]);
+    expect_code(&r, 2);
+    assert!(r.stderr.contains("metadata table"), "{}", r.stderr);
+    assert!(!dir.path().join("vox-clavis-lint.toml").exists());
+}
+
+#[test]
+fn init_on_a_tree_without_secrets_writes_a_loadable_template() {
+    let dir = project(&[("src/main.rs", "fn main() {}\n")]);
+    let r = run(dir.path(), &["init", "."]);
+    expect_code(&r, 0);
+    expect_code(&run(dir.path(), &["check"]), 0);
+    expect_code(&run(dir.path(), &["init", "missing"]), 2);
+}

@@ -75,6 +75,13 @@ fn outputs(target: &Target) -> Vec<Output> {
         (vec!["check", "--format", "short", "--statistics"], false),
         (vec!["check", "--format", "json"], false),
         (vec!["check", "--format", "sarif"], false),
+        (
+            vec!["check", "--format", "github", "--show-suppressed"],
+            false,
+        ),
+        (vec!["check", "--format", "gitlab"], false),
+        // Quotes (masked) source lines in its spans and `rendered` text.
+        (vec!["check", "--format", "rustc-json"], false),
         (vec!["check", "--quiet", "--format", "human"], false),
     ];
     for (args, _) in &mut runs {
@@ -114,6 +121,35 @@ fn outputs(target: &Target) -> Vec<Output> {
             std::fs::read_to_string(&file).unwrap_or_default()
         ),
     });
+    // `clippy` appends the rustc-json diagnostics to cargo's output: with a cargo that prints
+    // nothing, only ours is left.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let cargo = dir.path().join("cargo");
+        std::fs::write(&cargo, "#!/bin/sh\nexit 0\n").expect("write the fake cargo");
+        std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755))
+            .expect("make the fake cargo executable");
+        let mut args = vec!["clippy"];
+        args.extend_from_slice(target.config);
+        args.push(target.dir);
+        let result = Command::new(BIN)
+            .args(&args)
+            .current_dir(repo_root())
+            .env("CARGO", &cargo)
+            .output()
+            .expect("the binary runs");
+        assert!(
+            matches!(result.status.code(), Some(0 | 1)),
+            "`{}` failed",
+            args.join(" ")
+        );
+        out.push(Output {
+            what: format!("`{}` (stdout and stderr)", args.join(" ")),
+            text: String::from_utf8_lossy(&result.stdout).into_owned()
+                + &String::from_utf8_lossy(&result.stderr),
+        });
+    }
     for args in [vec!["explain", RULE], vec!["rules"]] {
         let (_, stdout, stderr) = run(&args, false);
         out.push(Output {
@@ -294,9 +330,16 @@ fn no_output_format_prints_a_fixture_secret() {
         // The findings themselves are reported, with masked snippets. (Failure messages never
         // quote an output: it could hold the very secrets this test looks for.)
         let human = &outputs[0].text;
+        let rustc_json = &outputs
+            .iter()
+            .find(|o| o.what.starts_with("stdout of `check --format rustc-json"))
+            .expect("the rustc-json run")
+            .text;
         if target.dir.ends_with(RULE) {
             shown.push(human.contains("error[hardcoded-secret]"));
             shown.push(human.contains("\"*****"));
+            shown.push(rustc_json.contains("vox-clavis-lint::hardcoded-secret"));
+            shown.push(rustc_json.contains("\"*****"));
         }
     }
     assert!(total > 0, "no canaries at all");
@@ -308,7 +351,8 @@ fn no_output_format_prints_a_fixture_secret() {
     );
     assert!(
         shown.iter().all(|&s| s),
-        "the human output lacks the hardcoded-secret findings or their masked snippets"
+        "the human or rustc-json output lacks the hardcoded-secret findings or their masked \
+         snippets"
     );
 }
 

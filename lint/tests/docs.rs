@@ -71,6 +71,34 @@ fn rule_pages_match_the_doc_comments() {
     );
 }
 
+/// `docs/readers.md` lists every entry of the built-in catalog of library entry points that
+/// read secrets (`lint/src/readers.toml`), with the source each was verified against.
+#[test]
+fn readers_page_matches_the_catalog() {
+    let path = pages_dir()
+        .parent()
+        .expect("docs/rules sits in docs/")
+        .join("readers.md");
+    let expected = vox_clavis_lint::readers::catalog_page();
+    let actual = fs::read_to_string(&path).ok();
+    if actual.as_deref() == Some(expected.as_str()) {
+        return;
+    }
+    if updating() {
+        fs::write(&path, &expected).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        eprintln!("updated docs/readers.md");
+        return;
+    }
+    let why = match &actual {
+        None => "is missing".to_owned(),
+        Some(actual) => first_difference(actual, &expected),
+    };
+    panic!(
+        "docs/readers.md {why}\nIt is generated from lint/src/readers.toml: edit that file, then \
+         regenerate the page with\n  {REGENERATE}"
+    );
+}
+
 #[test]
 fn every_rule_page_belongs_to_a_rule() {
     let dir = pages_dir();

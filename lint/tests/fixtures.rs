@@ -502,3 +502,97 @@ fn findings_do_not_depend_on_thread_count() {
         "no findings at all: the comparison would be vacuous"
     );
 }
+
+/// The prefilter (files no rule could fire in are not parsed) changes no finding: every case
+/// gives the same report with it and without it. The cases are copied without their `//~`
+/// markers first: a marker spells its rule's name, which would make every marked file a
+/// trigger match.
+#[test]
+fn prefilter_changes_no_finding() {
+    let mut differences = Vec::new();
+    let mut checked = 0;
+    for case in cases() {
+        if case.files.is_empty() || case.settings().is_err() {
+            continue;
+        }
+        let copy = tempfile::tempdir().expect("temp dir");
+        let moved = |p: &Path| {
+            copy.path()
+                .join(p.strip_prefix(&case.dir).expect("in the case"))
+        };
+        copy_unmarked(&case.dir, copy.path());
+        let settings = match &case.config {
+            Some(config) => vox_clavis_lint::config::load(Some(&moved(config)), false, copy.path())
+                .expect("config"),
+            None => Settings::default(),
+        };
+        let files: Vec<PathBuf> = case.files.iter().map(|f| moved(f)).collect();
+        let run = |no_prefilter| {
+            let options = CheckOptions {
+                paths: files.clone(),
+                threads: Some(2),
+                no_prefilter,
+                ..CheckOptions::default()
+            };
+            vox_clavis_lint::check(&settings, &options).expect("check runs")
+        };
+        let (filtered, all) = (run(false), run(true));
+        let lines = |r: &Report| -> Vec<String> {
+            r.findings
+                .iter()
+                .chain(&r.suppressed)
+                .map(|f| {
+                    format!(
+                        "{}:{} {} {}",
+                        f.path, f.location.start.line, f.rule, f.message
+                    )
+                })
+                .collect()
+        };
+        let (a, b) = (lines(&filtered), lines(&all));
+        if a != b {
+            let only = |x: &[String], y: &[String]| {
+                x.iter()
+                    .filter(|l| !y.contains(l))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n  ")
+            };
+            differences.push(format!(
+                "{}: only with the prefilter:\n  {}\nonly without:\n  {}",
+                case.name(),
+                only(&a, &b),
+                only(&b, &a)
+            ));
+        }
+        checked += a.len();
+    }
+    assert!(checked > 300, "only {checked} findings compared");
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
+/// Copies the tree `from` into `to` (manifests and configs included: they decide crates and
+/// settings), with the `//~` markers cut from the `.rs` files.
+fn copy_unmarked(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in sorted_entries(from) {
+        let target = to.join(entry.file_name().unwrap());
+        if entry.is_dir() {
+            copy_unmarked(&entry, &target);
+            continue;
+        }
+        let bytes = std::fs::read(&entry).unwrap();
+        let is_rs = entry.extension().is_some_and(|e| e == "rs");
+        let bytes = match String::from_utf8(bytes) {
+            Ok(text) if is_rs => text
+                .lines()
+                .map(|l| l.find(MARKER).map_or(l, |at| l[..at].trim_end()))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .into_bytes(),
+            Ok(text) => text.into_bytes(),
+            Err(e) => e.into_bytes(),
+        };
+        std::fs::write(target, bytes).unwrap();
+    }
+}

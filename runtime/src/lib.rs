@@ -32,6 +32,54 @@
 //! # let _ = authorization;
 //! ```
 //!
+//! The derive writes the same inventory from one enum (doc comments become descriptions), and
+//! `Redact` derives a `Debug` that masks secret fields. Both are re-exported here, so one
+//! `use vox_clavis::{Redact, SecretInventory};` brings the trait and the derives, as serde's
+//! `Serialize` does:
+//!
+//! ```
+//! use vox_clavis::secrecy::SecretString;
+//! use vox_clavis::{EnvKind, Redact, SecretInventory};
+//!
+//! #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, SecretInventory)]
+//! pub enum SecretId {
+//!     /// OpenAI API key for the chat client.
+//!     #[secret(env = "OPENAI_API_KEY", aliases("OPENAI_KEY"), deprecated("OAI_API_KEY"))]
+//!     OpenAiApiKey,
+//!     #[secret(env = "VOX_DB_URL", sensitive = false)]
+//!     DatabaseUrl,
+//! }
+//!
+//! let spec = SecretId::OpenAiApiKey.spec();
+//! assert_eq!(spec.description, "OpenAI API key for the chat client.");
+//! assert_eq!(
+//!     SecretId::from_env_name("OAI_API_KEY"),
+//!     Some((SecretId::OpenAiApiKey, EnvKind::Deprecated)),
+//! );
+//! assert_eq!(SecretId::ALL, [SecretId::OpenAiApiKey, SecretId::DatabaseUrl]);
+//! assert_eq!(SecretId::DatabaseUrl.to_string(), "VOX_DB_URL");
+//!
+//! #[derive(Redact)]
+//! struct ChatClient {
+//!     base_url: String,
+//!     api_key: SecretString, // by its type
+//!     #[secret]
+//!     session_cookie: String, // by the mark
+//! }
+//!
+//! let client = ChatClient {
+//!     base_url: "https://api.example.com".into(),
+//!     api_key: SecretString::from("sk-example"),
+//!     session_cookie: "cookie-example".into(),
+//! };
+//! let debug = format!("{client:?}");
+//! assert!(debug.contains(r#"base_url: "https://api.example.com""#));
+//! assert!(debug.contains("api_key: [REDACTED], session_cookie: [REDACTED]"));
+//! assert!(!debug.contains("sk-example") && !debug.contains("cookie-example"));
+//! ```
+//!
+//! `docs/inventory.md` describes every attribute and every compile error of the derives.
+//!
 //! What the resolver guarantees:
 //!
 //! - a documented precedence (canonical name, aliases, deprecated aliases, then the vault and
@@ -70,6 +118,9 @@ pub use spec::{SecretInventory, SecretSpec};
 #[cfg(feature = "keyring")]
 pub use vault::KeyringKey;
 pub use vault::{EnvKey, Kek, KeyFile, KeyProvider, StaticKey, Vault};
+/// The derives: `SecretInventory` shares its name with the trait (macros live in their own
+/// namespace), so the one import brings both.
+pub use vox_clavis_macros::{Redact, SecretInventory};
 
 /// The `secrecy` crate, whose `SecretString` the API takes and returns.
 pub use secrecy;

@@ -87,6 +87,14 @@ struct OpenAiConfig {
     token: SecretString,
 }
 
+/// `secret-debug-derive`, the other fix: the redacting derive, with the field marked.
+#[derive(vox_clavis::Redact)]
+struct MarkedConfig {
+    base_url: String,
+    #[secret]
+    api_key: String,
+}
+
 /// `secret-in-log`: log the secret's id and source (its `Debug`), and redact text that may
 /// carry the value back (a provider's error body).
 fn connect_log_line(
@@ -147,6 +155,15 @@ fn every_fix_compiles_and_works() {
     assert!(!debug.contains(CANARY) && debug.contains(&config.base_url));
     assert_eq!(config.api_key.id(), "OpenAiApiKey");
     assert!(!secrecy::ExposeSecret::expose_secret(&config.token).is_empty());
+
+    let marked = MarkedConfig {
+        base_url: "https://api.example".into(),
+        api_key: CANARY.to_owned(),
+    };
+    let debug = format!("{marked:?}");
+    assert!(!debug.contains(CANARY), "{debug}");
+    assert!(debug.contains("api_key: [REDACTED]") && debug.contains(&marked.base_url));
+    assert_eq!(marked.api_key.len(), CANARY.len());
 
     let line = connect_log_line(&resolver, &format!("401: key {CANARY} revoked")).unwrap();
     assert!(!line.contains(CANARY) && line.contains("[REDACTED]"));

@@ -35,10 +35,21 @@ pub struct Cli {
 pub enum Command {
     /// Check Rust sources (the default when no subcommand is given)
     Check(CheckArgs),
+    /// Run `cargo clippy` and add the findings to its JSON output (for editors)
+    ///
+    /// Runs `cargo clippy --message-format=json CLIPPY_ARGS`, passes its output through, then
+    /// prints one cargo `compiler-message` per finding: one check command for rust-analyzer
+    /// (docs/editors.md). Exits with cargo's status when clippy fails, else as `check`.
+    Clippy(ClippyArgs),
     /// List the rules with their default severity and summary
     Rules(RulesArgs),
     /// Print the documentation of a rule
     Explain(ExplainArgs),
+    /// Scan a tree and write a starter `vox-clavis-lint.toml` listing the secrets it reads
+    Init(InitArgs),
+    /// Print the merged secret inventory (configuration, contracts and `SecretInventory`
+    /// enums), or check or update the inventory block of a documentation file
+    Inventory(InventoryArgs),
 }
 
 /// Options of `check`.
@@ -116,6 +127,11 @@ pub struct CheckArgs {
     /// staged changes (since REV's merge base with `--diff REV`)
     #[arg(long)]
     pub staged: bool,
+
+    /// Run every rule on every file, even those the prefilter shows no rule could fire in
+    /// (same findings, slower; for benchmarks and for checking the prefilter)
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
 }
 
 /// `--fail-on`.
@@ -163,6 +179,44 @@ fn no_color_env() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
+/// Options of `clippy`: those of `check` that choose what is checked and what fails the run
+/// (the output is fixed: cargo's JSON messages).
+#[derive(Clone, Debug, Args)]
+pub struct ClippyArgs {
+    /// Files and directories to check [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Use this configuration file instead of discovering one from the first PATH upward
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files: built-in name patterns only
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Lowest severity of a finding that makes the run fail (exit status 1)
+    #[arg(long, value_name = "SEVERITY", value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Worker threads [default: all cores]
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+
+    /// Skip files and directories matching GLOB, relative to the working directory
+    /// (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Report only findings that are not in this baseline file (overrides `[scan] baseline`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Arguments for `cargo clippy`, after `--` (e.g. `-- --workspace --all-targets`)
+    #[arg(last = true, value_name = "CLIPPY_ARGS")]
+    pub clippy_args: Vec<std::ffi::OsString>,
+}
+
 /// Options of `rules`.
 #[derive(Clone, Debug, Args)]
 pub struct RulesArgs {
@@ -186,6 +240,69 @@ pub struct ExplainArgs {
     /// The rule's name, e.g. `secret-env-read`
     #[arg(value_name = "RULE")]
     pub rule: String,
+}
+
+/// Options of `init`.
+#[derive(Clone, Debug, Args)]
+pub struct InitArgs {
+    /// Directory to scan and write `vox-clavis-lint.toml` into [default: .]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Overwrite an existing configuration file
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `inventory`.
+#[derive(Clone, Debug, Args)]
+pub struct InventoryArgs {
+    /// Files and directories whose `SecretInventory` enums are read [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Use this configuration file instead of discovering one from the first PATH upward
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files: the enums only
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Skip files and directories matching GLOB, relative to the working directory
+    /// (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Output format
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_enum,
+        default_value_t = InventoryFormat::Table,
+        conflicts_with_all = ["check", "write"],
+    )]
+    pub format: InventoryFormat,
+
+    /// Exit with status 1 when the block between `<!-- vox-clavis-lint:inventory -->` and
+    /// `<!-- /vox-clavis-lint:inventory -->` in FILE is not the generated Markdown table
+    #[arg(long, value_name = "FILE", conflicts_with = "write")]
+    pub check: Option<PathBuf>,
+
+    /// Replace the block between the inventory markers in FILE with the generated table
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+}
+
+/// `inventory --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    /// Aligned columns, with where each secret is declared
+    Table,
+    /// The Markdown table of the documentation block
+    Markdown,
+    /// The JSON secret contract format, `{"version": 1, "secrets": [...]}`
+    Json,
 }
 
 /// Parses `--format` through [`Format`]'s own names, so `--help` and errors list them.

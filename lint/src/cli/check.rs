@@ -33,7 +33,7 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 /// Why `check` could not produce a report.
-enum Failure {
+pub(super) enum Failure {
     /// Shown as a miette diagnostic pointing into the TOML.
     Config(Box<ConfigError>),
     /// Shown as `error: <message>`.
@@ -41,7 +41,7 @@ enum Failure {
 }
 
 impl Failure {
-    fn print(&self, color: ColorChoice) {
+    pub(super) fn print(&self, color: ColorChoice) {
         match self {
             Failure::Message(message) => print_error(message),
             Failure::Config(err) => {
@@ -55,6 +55,31 @@ impl Failure {
 }
 
 fn execute(args: &CheckArgs) -> Result<u8, Failure> {
+    let report = report(args)?;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let render_options = RenderOptions {
+        color: args.color.enabled(to_terminal),
+        quiet: args.quiet,
+        statistics: args.statistics,
+        width: None,
+        show_suppressed: args.show_suppressed,
+    };
+    let text = render::render(&report, args.format, &render_options);
+    match &args.output {
+        Some(file) => std::fs::write(file, text).map_err(|e| {
+            Failure::Message(format!(
+                "cannot write the report to `{}`: {e}",
+                file.display()
+            ))
+        })?,
+        None => write_stdout(&text).map_err(Failure::Message)?,
+    }
+
+    Ok(status(&report, args.fail_on))
+}
+
+/// Checks what `args` name (the report every format renders; also `clippy`'s).
+pub(super) fn report(args: &CheckArgs) -> Result<Report, Failure> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -98,6 +123,8 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
         baseline: accepted,
         staged,
         changes,
+        progress: super::progress::bar(args.quiet),
+        no_prefilter: args.no_prefilter,
     };
     let mut report =
         engine::check(&settings, &options).map_err(|e| Failure::Message(e.to_string()))?;
@@ -116,27 +143,7 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
         }
         baseline::apply(&mut report, &written, &|_| true);
     }
-
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let render_options = RenderOptions {
-        color: args.color.enabled(to_terminal),
-        quiet: args.quiet,
-        statistics: args.statistics,
-        width: None,
-        show_suppressed: args.show_suppressed,
-    };
-    let text = render::render(&report, args.format, &render_options);
-    match &args.output {
-        Some(file) => std::fs::write(file, text).map_err(|e| {
-            Failure::Message(format!(
-                "cannot write the report to `{}`: {e}",
-                file.display()
-            ))
-        })?,
-        None => write_stdout(&text).map_err(Failure::Message)?,
-    }
-
-    Ok(status(&report, args.fail_on))
+    Ok(report)
 }
 
 /// `--diff REV` and `--staged`: the lines to report on, and the repository whose index to
@@ -167,7 +174,7 @@ fn is_subcommand(name: &str) -> bool {
 }
 
 /// [`exit::FINDINGS`] when a finding is at or above `fail_on`, else [`exit::CLEAN`].
-fn status(report: &Report, fail_on: FailOn) -> u8 {
+pub(super) fn status(report: &Report, fail_on: FailOn) -> u8 {
     let threshold = fail_on.threshold();
     if report.findings.iter().any(|f| f.severity >= threshold) {
         exit::FINDINGS

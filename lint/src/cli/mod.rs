@@ -2,11 +2,16 @@
 //!
 //! Exit status: [`exit::CLEAN`] (0) when no finding reaches `--fail-on`, [`exit::FINDINGS`] (1)
 //! when one does, [`exit::FAILURE`] (2) when the run itself failed (bad arguments, bad or
-//! unreadable configuration, a missing path, an unwritable `--output`).
+//! unreadable configuration, a missing path, an unwritable `--output`). `clippy` passes on
+//! cargo's status when `cargo clippy` fails.
 
 mod args;
 mod check;
+mod clippy;
 mod explain;
+mod init;
+mod inventory;
+mod progress;
 mod rules;
 
 use std::ffi::OsString;
@@ -15,7 +20,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{CheckArgs, Cli, ColorChoice, Command, ExplainArgs, FailOn, RulesArgs, RulesFormat};
+pub use args::{
+    CheckArgs, Cli, ClippyArgs, ColorChoice, Command, ExplainArgs, FailOn, InitArgs, InventoryArgs,
+    InventoryFormat, RulesArgs, RulesFormat,
+};
 
 /// The process exit statuses.
 pub mod exit {
@@ -49,8 +57,11 @@ where
     let dispatch = || match &cli.command {
         None => check::run(&cli.check),
         Some(Command::Check(args)) => check::run(args),
+        Some(Command::Clippy(args)) => clippy::run(args),
         Some(Command::Rules(args)) => rules::run(args),
         Some(Command::Explain(args)) => explain::run(args),
+        Some(Command::Init(args)) => init::run(args),
+        Some(Command::Inventory(args)) => inventory::run(args),
     };
     // The engine turns a panic in one file into a finding; this is the last line of defence
     // for anything else, so a bug still ends in exit status 2 rather than an abort.

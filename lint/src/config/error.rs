@@ -142,6 +142,11 @@ impl ConfigProblem {
         self
     }
 
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
     /// The byte range of the primary label.
     pub fn primary_span(&self) -> std::ops::Range<usize> {
         let label = self

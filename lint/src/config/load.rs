@@ -94,6 +94,7 @@ fn from_discovered(found: Discovered, mut warnings: Vec<String>) -> Result<Setti
         rules: validated.rules,
         suppressions: validated.suppressions,
         overrides: validated.overrides,
+        readers: validated.readers,
         warnings,
     })
 }

@@ -22,7 +22,7 @@ pub use discover::{CONFIG_FILE_NAMES, ConfigKind, Discovered, discover};
 pub use error::{ConfigError, ConfigProblem, ProblemKind};
 pub use inventory::{Inventory, NameKind, SecretSpec};
 pub use load::{from_toml_str, load, load_file};
-pub use names::NamePatterns;
+pub use names::{NamePatterns, is_screaming_snake, suggested_id};
 pub use overrides::{Override, PathLevels};
 
 /// Everything a run needs to know from configuration, validated.
@@ -42,6 +42,8 @@ pub struct Settings {
     pub suppressions: SuppressionSettings,
     /// `[[overrides]]`, in file order.
     pub overrides: Vec<Override>,
+    /// Library entry points that read secrets: the built-in catalog plus `[[readers]]`.
+    pub readers: crate::readers::Readers,
     /// Non-fatal configuration problems (a name claimed twice in an included contract, a
     /// `Cargo.toml` skipped during discovery, ...), for the CLI to print.
     pub warnings: Vec<String>,
@@ -110,6 +112,67 @@ pub struct SecretEnvReadOptions {
     /// Flag every `std::env::vars()`/`vars_os()` call, not only those compared against a
     /// secret name.
     pub flag_all_vars: bool,
+    /// Function and method names that read the variable their argument names.
+    pub env_reader_names: EnvReaderNames,
+}
+
+/// Globs of function and method names whose call reads the variable an argument names
+/// (`AuthData::from_env("OPENAI_API_KEY")` in a library the linter cannot see).
+#[derive(Clone, Debug)]
+pub struct EnvReaderNames {
+    set: globset::GlobSet,
+    /// As configured, for messages and docs.
+    pub patterns: Vec<String>,
+}
+
+/// The built-in `env-reader-names`.
+pub const BUILTIN_ENV_READER_NAMES: &[&str] = &[
+    "from_env",
+    "from_env_var",
+    "from_env_or",
+    "from_env_or_*",
+    "*_from_env",
+    "get_env",
+    "get_env_var",
+    "getenv",
+    "env_var",
+    "env_var_or",
+    "env_var_or_*",
+    "*_env_var",
+    "read_env",
+    "read_env_var",
+    "*_env",
+];
+
+/// Verbs that write, export or remove a variable rather than read it (`set_env`,
+/// `with_env`): never a reader, whatever the patterns say.
+const WRITING_PREFIXES: &[&str] = &[
+    "set_", "with_", "remove_", "unset_", "clear_", "add_", "put_", "insert_", "export_",
+];
+
+impl Default for EnvReaderNames {
+    fn default() -> Self {
+        EnvReaderNames::new(BUILTIN_ENV_READER_NAMES.iter().map(|s| (*s).to_owned()))
+            .expect("built-in env-reader-names compile")
+    }
+}
+
+impl EnvReaderNames {
+    /// Compiles the globs (each was checked on its own by validation).
+    pub fn new(patterns: impl IntoIterator<Item = String>) -> Result<Self, String> {
+        let patterns: Vec<String> = patterns.into_iter().collect();
+        let mut b = globset::GlobSetBuilder::new();
+        for p in &patterns {
+            b.add(globset::Glob::new(p).map_err(|e| e.to_string())?);
+        }
+        let set = b.build().map_err(|e| e.to_string())?;
+        Ok(EnvReaderNames { set, patterns })
+    }
+
+    /// Whether a function or method of this name reads the variable its argument names.
+    pub fn matches(&self, name: &str) -> bool {
+        !WRITING_PREFIXES.iter().any(|p| name.starts_with(p)) && self.set.is_match(name)
+    }
 }
 
 /// `[rules.secret-in-log]`.
@@ -166,6 +229,17 @@ impl Settings {
         let abs = crate::walk::absolute(path);
         let rel = abs.strip_prefix(&self.base_dir).unwrap_or(&abs);
         PathLevels::new(&self.overrides, rel)
+    }
+
+    /// Whether `rule` runs on some file: on by default or configuration, or turned on for some
+    /// paths by an `[[overrides]]` entry.
+    pub fn enabled_anywhere(&self, rule: &RuleMeta) -> bool {
+        self.rules.severity(rule).is_some()
+            || self
+                .overrides
+                .iter()
+                .flat_map(|o| &o.levels)
+                .any(|(name, level)| *name == rule.name && level.is_some())
     }
 
     /// Whether `name` is a secret: inventory first (exact), then the name patterns.

@@ -138,9 +138,29 @@ pub fn is_screaming_snake(s: &str) -> bool {
         && !s.contains("__")
 }
 
+/// `GITHUB_TOKEN` -> `GithubToken`: the inventory id to suggest for a name it lacks.
+pub fn suggested_id(name: &str) -> String {
+    name.split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            let mut c = lower.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_suggested_in_upper_camel_case() {
+        assert_eq!(suggested_id("GITHUB_TOKEN"), "GithubToken");
+        assert_eq!(suggested_id("OPENAI_API_KEY"), "OpenaiApiKey");
+    }
 
     #[test]
     fn builtins_flag_credentials_and_spare_lookalikes() {

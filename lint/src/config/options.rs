@@ -30,6 +30,31 @@ pub struct Options {
     /// `[[overrides]]`, in file order (later entries win).
     #[serde(default)]
     pub overrides: Vec<OverrideOptions>,
+    /// `[[readers]]`: library entry points that read secrets from the environment, added to
+    /// the built-in catalog.
+    #[serde(default)]
+    pub readers: Vec<ReaderOptions>,
+}
+
+/// One `[[readers]]` entry (also the format of the built-in catalog, `lint/src/readers.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ReaderOptions {
+    /// `teloxide::Bot::from_env`, or a macro: `sqlx::query!`.
+    pub path: Spanned<String>,
+    /// The variables it reads.
+    pub reads: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The explicit constructor to use instead, for the help.
+    #[serde(default)]
+    pub instead: Option<String>,
+    /// Which releases were checked.
+    #[serde(default)]
+    pub versions: Option<String>,
+    /// Where the read happens in the crate's source.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// `[suppressions]`.
@@ -136,6 +161,8 @@ pub struct RulesOptions {
     #[serde(default)]
     pub invalid_suppression: LevelOnly,
     #[serde(default)]
+    pub inventory_conflict: LevelOnly,
+    #[serde(default)]
     pub secret_debug_derive: LevelOnly,
     #[serde(default)]
     pub secret_env_read: SecretEnvReadRuleOptions,
@@ -169,6 +196,10 @@ pub struct SecretEnvReadRuleOptions {
     pub severity: Option<Spanned<Level>>,
     #[serde(default)]
     pub flag_all_vars: bool,
+    /// Globs of function and method names that read the variable their argument names
+    /// (`from_env`, `*_env`); replaces the built-in list.
+    #[serde(default)]
+    pub env_reader_names: Option<Vec<Spanned<String>>>,
 }
 
 /// `[rules.secret-in-log]`.

@@ -20,9 +20,9 @@ use super::error::{ConfigProblem, ProblemKind};
 use super::inventory::{Inventory, NameKind, SecretSpec};
 use super::names::{self, NamePatterns, is_screaming_snake};
 use super::options::{Level, RulesOptions};
-use super::options::{NamesOptions, Options, SecretOptions};
+use super::options::{NamesOptions, Options, ReaderOptions, SecretOptions};
 use super::{
-    RuleOptions, ScanSettings, SecretEnvReadOptions, SecretInLogOptions,
+    EnvReaderNames, RuleOptions, ScanSettings, SecretEnvReadOptions, SecretInLogOptions,
     SecretSerializationOptions, TaintSettings,
 };
 use super::{SuppressionSettings, overrides::Override};
@@ -38,6 +38,7 @@ pub(crate) struct Validated {
     pub rules: RuleOptions,
     pub suppressions: SuppressionSettings,
     pub overrides: Vec<Override>,
+    pub readers: crate::readers::Readers,
     pub warnings: Vec<String>,
 }
 
@@ -63,6 +64,16 @@ pub(crate) fn validate(
     for pattern in &options.scan.exclude {
         check_glob(pattern, pattern.get_ref(), "scan.exclude", &mut problems);
     }
+    let env_reader_names = options.rules.secret_env_read.env_reader_names.as_ref();
+    for pattern in env_reader_names.into_iter().flatten() {
+        check_glob(
+            pattern,
+            pattern.get_ref(),
+            "rules.secret-env-read.env-reader-names",
+            &mut problems,
+        );
+    }
+    let readers = readers(&options.readers, &mut problems);
 
     if !problems.is_empty() {
         // File order reads best; the sort is stable for problems at one place.
@@ -105,6 +116,11 @@ pub(crate) fn validate(
             levels,
             secret_env_read: SecretEnvReadOptions {
                 flag_all_vars: options.rules.secret_env_read.flag_all_vars,
+                env_reader_names: match options.rules.secret_env_read.env_reader_names {
+                    // Every glob compiled above.
+                    Some(patterns) => EnvReaderNames::new(strings(patterns)).unwrap_or_default(),
+                    None => EnvReaderNames::default(),
+                },
             },
             secret_in_log: SecretInLogOptions {
                 sinks: strings(options.rules.secret_in_log.sinks),
@@ -118,8 +134,50 @@ pub(crate) fn validate(
             require_reason: options.suppressions.require_reason.unwrap_or(true),
         },
         overrides,
+        readers,
         warnings,
     })
+}
+
+/// Checks the `[[readers]]` entries and builds the catalog (the built-in entries after them).
+fn readers(
+    entries: &[ReaderOptions],
+    problems: &mut Vec<ConfigProblem>,
+) -> crate::readers::Readers {
+    use crate::readers::{EntryProblem, Reader, Readers, check_entry};
+    let mut out = Vec::new();
+    for entry in entries {
+        let reads = entry.reads.get_ref();
+        let names: Vec<&str> = reads.iter().map(|r| r.get_ref().as_str()).collect();
+        let found = check_entry(entry.path.get_ref(), &names);
+        if found.is_empty() {
+            out.push(Reader::from_options(entry, false));
+        }
+        for p in found {
+            problems.push(match p {
+                EntryProblem::Path(why) => ConfigProblem::new(
+                    ProblemKind::InvalidValue,
+                    format!("`{}` is not a library path", entry.path.get_ref()),
+                    entry.path.span(),
+                    "not `crate::Type::function`",
+                )
+                .with_help(why),
+                EntryProblem::NoReads => ConfigProblem::new(
+                    ProblemKind::InvalidValue,
+                    format!("`{}` reads no variable", entry.path.get_ref()),
+                    entry.reads.span(),
+                    "empty",
+                )
+                .with_help("list the environment variables the entry point reads"),
+                EntryProblem::Name(i, _) => malformed_name(&reads[i], NameKind::Canonical)
+                    .with_message(format!(
+                        "`{}` in `readers.reads` is not SCREAMING_SNAKE_CASE",
+                        reads[i].get_ref()
+                    )),
+            });
+        }
+    }
+    Readers::with_configured(out)
 }
 
 fn strings(values: Vec<Spanned<String>>) -> Vec<String> {
@@ -132,7 +190,7 @@ fn levels(
     rules: &RulesOptions,
     problems: &mut Vec<ConfigProblem>,
 ) -> BTreeMap<&'static str, Option<Severity>> {
-    let tables: [(&'static str, &Option<Spanned<Level>>); 12] = [
+    let tables: [(&'static str, &Option<Spanned<Level>>); 13] = [
         (
             "deprecated-secret-alias",
             &rules.deprecated_secret_alias.severity,
@@ -140,6 +198,7 @@ fn levels(
         ("hardcoded-secret", &rules.hardcoded_secret.severity),
         ("internal-error", &rules.internal_error.severity),
         ("invalid-suppression", &rules.invalid_suppression.severity),
+        ("inventory-conflict", &rules.inventory_conflict.severity),
         ("secret-debug-derive", &rules.secret_debug_derive.severity),
         ("secret-env-read", &rules.secret_env_read.severity),
         ("secret-env-write", &rules.secret_env_write.severity),
@@ -556,6 +615,64 @@ fn screaming_snake(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readers_and_env_reader_names_are_validated() {
+        let text = r#"
+[rules.secret-env-read]
+env-reader-names = ["fetch_*", "[x"]
+
+[[readers]]
+path = "billing_sdk::Client::from_env"
+reads = ["BILLING_API_KEY"]
+
+[[readers]]
+path = "from_env"
+reads = []
+
+[[readers]]
+path = "sdk::load!"
+reads = ["lower_case"]
+"#;
+        let err = super::super::from_toml_str(text, Path::new("x.toml")).unwrap_err();
+        let problems: Vec<(String, &str)> = err
+            .problems()
+            .iter()
+            .map(|p| (p.message.clone(), &text[p.primary_span()]))
+            .collect();
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems[0].0.contains("invalid glob `[x`"), "{problems:?}");
+        assert_eq!(problems[1].1, r#""from_env""#);
+        assert!(problems[2].0.contains("reads no variable"), "{problems:?}");
+        assert_eq!(problems[3].1, r#""lower_case""#);
+
+        let ok = r#"
+[rules.secret-env-read]
+env-reader-names = ["fetch_*"]
+
+[[readers]]
+path = "billing_sdk::Client::from_env"
+reads = ["BILLING_API_KEY"]
+note = "reads the key"
+"#;
+        let settings = super::super::from_toml_str(ok, Path::new("x.toml")).unwrap();
+        let names = &settings.rules.secret_env_read.env_reader_names;
+        assert!(names.matches("fetch_key") && !names.matches("from_env"));
+        let readers = &settings.readers;
+        let i = readers
+            .find(&["billing_sdk::Client::from_env".to_owned()])
+            .unwrap();
+        assert_eq!(readers.get(i).reads, ["BILLING_API_KEY"]);
+        assert!(
+            readers
+                .find(&["teloxide::Bot::from_env".to_owned()])
+                .is_some()
+        );
+
+        let unknown = "[[readers]]\npath = \"a::b\"\nreads = [\"A_TOKEN\"]\nwhat = 1\n";
+        let err = super::super::from_toml_str(unknown, Path::new("x.toml")).unwrap_err();
+        assert!(err.to_string().contains("unknown field `what`"), "{err}");
+    }
 
     #[test]
     fn identifiers() {

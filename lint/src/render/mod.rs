@@ -2,12 +2,15 @@
 //! report handler, in [`human`]).
 //!
 //! Every format is a pure function of the report and the options, so the same report always
-//! renders to the same bytes. JSON and SARIF carry no source text; only `human` prints
-//! snippets of the files in [`Report::sources`].
+//! renders to the same bytes. Only `human` and `rustc-json` print source text, and only from
+//! the masked copies in [`Report::sources`].
 
+mod github;
+mod gitlab;
 mod human;
 mod json;
 pub mod redact;
+pub(crate) mod rustc_json;
 mod sarif;
 mod short;
 
@@ -27,11 +30,25 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code scanning services.
     Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding, then the summary.
+    Github,
+    /// A GitLab Code Quality report (a JSON array).
+    Gitlab,
+    /// One rustc JSON diagnostic per line, for editors (rust-analyzer's check command).
+    RustcJson,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 4] = [Format::Human, Format::Short, Format::Json, Format::Sarif];
+    pub const ALL: [Format; 7] = [
+        Format::Human,
+        Format::Short,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Gitlab,
+        Format::RustcJson,
+    ];
 
     /// The name used on the command line and in configuration.
     pub fn as_str(self) -> &'static str {
@@ -40,6 +57,9 @@ impl Format {
             Format::Short => "short",
             Format::Json => "json",
             Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::RustcJson => "rustc-json",
         }
     }
 }
@@ -80,8 +100,9 @@ impl FromStr for Format {
     }
 }
 
-/// How to render. `quiet` and `statistics` only apply to `human` and `short`; `json` and
-/// `sarif` always carry everything.
+/// How to render. `quiet`, `statistics` and `show_suppressed` only apply to the formats that
+/// end with the summary line (`human`, `short`, `github`); the others are documents for
+/// programs and always carry the same fields.
 #[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     /// ANSI colors in `human` output (the caller decides from the terminal and `--color`).
@@ -93,7 +114,8 @@ pub struct RenderOptions {
     /// Width `human` wraps and draws to; [`DEFAULT_WIDTH`] when `None`.
     pub width: Option<usize>,
     /// List the findings suppression comments silenced, with their reasons, before the
-    /// summary (`human` and `short`; `json` and `sarif` always include them).
+    /// summary (`human`, `short`, `github`; `json` and `sarif` always include them, `gitlab`
+    /// and `rustc-json` never: their consumers have no notion of a suppressed finding).
     pub show_suppressed: bool,
 }
 
@@ -102,17 +124,25 @@ pub struct RenderOptions {
 pub const DEFAULT_WIDTH: usize = 100;
 
 /// Renders the report in the given format. The text ends with a newline unless it is empty
-/// (`quiet` with no findings).
+/// (`quiet` with no findings, or `rustc-json` with none).
 pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
     match format {
         Format::Human => human::render(report, options),
         Format::Short => short::render(report, options),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report, options),
+        Format::Gitlab => gitlab::render(report),
+        Format::RustcJson => rustc_json::render(report),
     }
 }
 
-/// The lines `human` and `short` print after the findings: the suppressed findings (with
+/// The published documentation page of a rule (SARIF `helpUri`, rustc-json's note).
+fn doc_url(rule: &str) -> String {
+    format!("{}{rule}.md", crate::rule::DOCS_BASE_URL)
+}
+
+/// The lines `human`, `short` and `github` print after the findings: the suppressed findings (with
 /// `show_suppressed`, even when `quiet`), the per-rule table (with `statistics`), the summary
 /// line, and a note when baseline entries went stale; only the first with `quiet`.
 fn push_trailer(out: &mut String, report: &Report, options: &RenderOptions) {
@@ -175,7 +205,8 @@ mod tests {
         let err = "xml".parse::<Format>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown output format `xml` (expected one of `human`, `short`, `json`, `sarif`)"
+            "unknown output format `xml` (expected one of `human`, `short`, `json`, `sarif`, \
+             `github`, `gitlab`, `rustc-json`)"
         );
     }
 

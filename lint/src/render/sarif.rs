@@ -5,15 +5,19 @@
 //! `%SRCROOT%`, left for the consumer to resolve (no absolute path of the machine that ran
 //! the check is written, so output is reproducible). Columns count Unicode code points, as
 //! `columnKind` declares. No source text is included.
+//!
+//! The rules about secrets carry a `security` tag and a `security-severity` (GitHub's score,
+//! 0.0 to 10.0) derived from their default severity, so code scanning files their results
+//! as security alerts; the rules about the linter itself ([`TOOL_RULES`]) carry neither.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::one_based;
+use super::{doc_url, one_based};
 use crate::finding::{Finding, Severity};
 use crate::report::Report;
-use crate::rule::{DOCS_BASE_URL, RuleMeta};
+use crate::rule::RuleMeta;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const TOOL_NAME: &str = "vox-clavis-lint";
@@ -22,6 +26,14 @@ const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 const SRCROOT: &str = "%SRCROOT%";
 /// Key of the fingerprint in `partialFingerprints`; the suffix versions the fingerprint scheme.
 const FINGERPRINT_KEY: &str = "voxClavisLint/v1";
+/// Rules about the run itself (a file not checked, a malformed suppression), not about
+/// secrets: not security alerts.
+const TOOL_RULES: [&str; 4] = [
+    "internal-error",
+    "invalid-suppression",
+    "unparsable-file",
+    "unused-suppression",
+];
 
 #[derive(Serialize)]
 struct Log {
@@ -62,6 +74,16 @@ struct ReportingDescriptor {
     help: Help,
     help_uri: String,
     default_configuration: Configuration,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RuleProperties>,
+}
+
+/// GitHub code scanning reads these (SARIF property bag, 3.8).
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: [&'static str; 1],
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
 }
 
 #[derive(Serialize)]
@@ -193,10 +215,22 @@ fn descriptor(meta: &'static RuleMeta) -> ReportingDescriptor {
             text: docs.clone(),
             markdown: docs,
         },
-        help_uri: format!("{DOCS_BASE_URL}{}.md", meta.name),
+        help_uri: doc_url(meta.name),
         default_configuration: Configuration {
             level: level(meta.default_severity),
         },
+        properties: (!TOOL_RULES.contains(&meta.name)).then(|| RuleProperties {
+            tags: ["security"],
+            security_severity: security_severity(meta.default_severity),
+        }),
+    }
+}
+
+/// GitHub's bands: 7.0 to 8.9 is high, 4.0 to 6.9 medium.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.0",
     }
 }
 
@@ -334,6 +368,13 @@ mod tests {
             artifact_uri("C:/x/a.rs"),
             ("file:///C:/x/a.rs".to_owned(), None)
         );
+    }
+
+    #[test]
+    fn tool_rules_exist() {
+        for name in TOOL_RULES {
+            assert!(crate::rules::by_name(name).is_some(), "{name}");
+        }
     }
 
     #[test]

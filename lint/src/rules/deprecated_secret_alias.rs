@@ -8,13 +8,14 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 
-use crate::config::{NameKind, SecretSpec};
+use crate::config::{NameKind, SecretSpec, Settings};
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::facts::NameExpr;
 use crate::finding::Location;
 use crate::literals;
 use crate::matchers;
+use crate::prefilter::Triggers;
 use crate::rule::{Rule, RuleMeta};
 use crate::source::ByteSpan;
 
@@ -31,7 +32,8 @@ declare_rule! {
     /// `"OAI_API_KEY=.."`); prose that merely mentions the name is not.
     ///
     /// Not flagged: the inventory's own declaration in code (literals inside a
-    /// `#[secret(..)]` attribute), doc comments (documentation of a migration names the old
+    /// `#[secret(..)]` attribute, and the `.deprecated(&[..])` of a runtime
+    /// `SecretSpec::new(..)`), doc comments (documentation of a migration names the old
     /// variable on purpose), and, with `[scan] tests = false`, test code. Names are compared
     /// exactly (case-sensitive), as the inventory spells them. A constant holding the alias
     /// is flagged once, where it is defined, not at each use (in this file or another);
@@ -161,6 +163,22 @@ impl Rule for DeprecatedSecretAlias {
         META
     }
 
+    /// A deprecated alias is spelled whole, or assembled by `concat!`.
+    fn triggers(&self, settings: &Settings) -> Triggers {
+        let aliases: Vec<&str> = settings
+            .inventory
+            .specs()
+            .iter()
+            .flat_map(|s| s.names())
+            .filter(|(_, kind)| *kind == NameKind::Deprecated)
+            .map(|(name, _)| name)
+            .collect();
+        if aliases.is_empty() {
+            return Triggers::never();
+        }
+        Triggers::any(aliases.into_iter().chain(["concat"]))
+    }
+
     fn check(&self, cx: &mut FileContext<'_>, file: &syn::File) {
         let aliases: Vec<(&str, &SecretSpec)> = cx
             .settings
@@ -173,16 +191,13 @@ impl Rule for DeprecatedSecretAlias {
         if aliases.is_empty() {
             return;
         }
-        let skipped = if cx.settings.scan.tests {
-            Vec::new()
-        } else {
-            let mut t = TestSpans {
-                cx,
-                spans: Vec::new(),
-            };
-            t.visit_file(file);
-            t.spans
+        let mut t = SkippedSpans {
+            cx,
+            tests: !cx.settings.scan.tests,
+            spans: Vec::new(),
         };
+        t.visit_file(file);
+        let skipped = t.spans;
         let in_test = |span: ByteSpan| {
             skipped
                 .iter()
@@ -360,14 +375,50 @@ fn reference(text: &str, alias: &str) -> Option<String> {
     None
 }
 
-/// Spans of test code (`#[cfg(test)]` items, `#[test]` functions).
-struct TestSpans<'c, 'a> {
+/// Spans where an alias is not a finding: the runtime inventory's own declaration of it
+/// (`SecretSpec::new(..).deprecated(&[..])`), and test code (`#[cfg(test)]` items, `#[test]`
+/// functions) when `tests` is set.
+struct SkippedSpans<'c, 'a> {
     cx: &'c FileContext<'a>,
+    tests: bool,
     spans: Vec<ByteSpan>,
 }
 
-impl<'ast> Visit<'ast> for TestSpans<'_, '_> {
+/// Whether `call` is `.deprecated(..)` on a `SecretSpec::new(..)` builder chain.
+fn declares_deprecated(call: &syn::ExprMethodCall) -> bool {
+    if call.method != "deprecated" {
+        return false;
+    }
+    let mut receiver = &*call.receiver;
+    loop {
+        match receiver {
+            syn::Expr::MethodCall(m) => receiver = &m.receiver,
+            syn::Expr::Call(c) => {
+                return matches!(&*c.func, syn::Expr::Path(p)
+                    if p.path.segments.len() >= 2
+                        && p.path.segments.iter().rev().nth(1).is_some_and(|s| s.ident == "SecretSpec")
+                        && p.path.segments.last().is_some_and(|s| s.ident == "new"));
+            }
+            _ => return false,
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for SkippedSpans<'_, '_> {
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if declares_deprecated(call) {
+            for arg in &call.args {
+                self.spans
+                    .push(self.cx.source.byte_span(syn::spanned::Spanned::span(arg)));
+            }
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
     fn visit_item(&mut self, item: &'ast syn::Item) {
+        if !self.tests {
+            return visit::visit_item(self, item);
+        }
         let attrs: &[syn::Attribute] = match item {
             syn::Item::Fn(i) => &i.attrs,
             syn::Item::Mod(i) => &i.attrs,
@@ -390,7 +441,7 @@ impl<'ast> Visit<'ast> for TestSpans<'_, '_> {
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        if f.attrs.iter().any(matchers::is_test_attr) {
+        if self.tests && f.attrs.iter().any(matchers::is_test_attr) {
             self.spans
                 .push(self.cx.source.byte_span(syn::spanned::Spanned::span(f)));
             return;

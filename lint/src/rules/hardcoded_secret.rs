@@ -14,11 +14,13 @@ use proc_macro2::{Spacing, TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit, Member, Pat};
 
+use crate::config::Settings;
 use crate::context::FileContext;
 use crate::credentials;
 use crate::declare_rule;
 use crate::literals::{self, StrLit};
-use crate::matchers::names_credential;
+use crate::matchers::{self, names_credential};
+use crate::prefilter::Triggers;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -107,6 +109,18 @@ const DOC_HELP: &str = "remove it from the comment; it is in the version history
 impl Rule for HardcodedSecret {
     fn meta(&self) -> &'static RuleMeta {
         META
+    }
+
+    /// A known format's prefix; or a word that makes a name a credential's with a literal
+    /// that starts with 16 characters of the token alphabet; or an authorization header value.
+    fn triggers(&self, _settings: &Settings) -> Triggers {
+        let words = matchers::CREDENTIAL_WORDS
+            .iter()
+            .chain(&["api", "bearer", "auth"]);
+        Triggers::any(credentials::PREFIXES)
+            .or(Triggers::any(words).matching(r#""[A-Za-z0-9+/=_-]{16}"#))
+            .or(Triggers::any(["bearer", "basic"])
+                .matching(r"(?i)(?:bearer|basic) [A-Za-z0-9+/=_.~-]"))
     }
 
     fn check(&self, cx: &mut FileContext<'_>, file: &syn::File) {

@@ -1,7 +1,9 @@
 //! `internal-error`: a panic while checking one file becomes a finding; the run goes on.
 
+use crate::config::Settings;
 use crate::declare_rule;
 use crate::finding::{Finding, Location};
+use crate::prefilter::Triggers;
 use crate::rule::{Rule, RuleMeta};
 
 /// The finding for a file whose check panicked with `what`.
@@ -41,5 +43,9 @@ declare_rule! {
 impl Rule for InternalError {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+
+    fn triggers(&self, _settings: &Settings) -> Triggers {
+        Triggers::never()
     }
 }

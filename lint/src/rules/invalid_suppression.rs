@@ -4,8 +4,11 @@
 //! Findings are made by [`crate::suppress`] while it reads the comments; the rule itself
 //! checks nothing.
 
+use crate::config::Settings;
 use crate::declare_rule;
+use crate::directives;
 use crate::finding::{Finding, Location};
+use crate::prefilter::Triggers;
 use crate::rule::{Rule, RuleMeta};
 
 /// The finding for a suppression comment at `location` with `problem`.
@@ -60,5 +63,9 @@ declare_rule! {
 impl Rule for InvalidSuppression {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+
+    fn triggers(&self, _settings: &Settings) -> Triggers {
+        Triggers::any([directives::MARKER])
     }
 }

@@ -4,6 +4,7 @@ mod deprecated_secret_alias;
 mod hardcoded_secret;
 pub mod internal_error;
 pub mod invalid_suppression;
+mod inventory_conflict;
 mod secret_debug_derive;
 mod secret_env_read;
 mod secret_env_write;
@@ -17,6 +18,7 @@ pub use deprecated_secret_alias::DeprecatedSecretAlias;
 pub use hardcoded_secret::HardcodedSecret;
 pub use internal_error::InternalError;
 pub use invalid_suppression::InvalidSuppression;
+pub use inventory_conflict::InventoryConflict;
 pub use secret_debug_derive::SecretDebugDerive;
 pub use secret_env_read::SecretEnvRead;
 pub use secret_env_write::SecretEnvWrite;
@@ -35,6 +37,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &HardcodedSecret,
         &InternalError,
         &InvalidSuppression,
+        &InventoryConflict,
         &SecretDebugDerive,
         &SecretEnvRead,
         &SecretEnvWrite,

@@ -11,10 +11,12 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
+use crate::config::Settings;
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::finding::Location;
 use crate::matchers;
+use crate::prefilter::Triggers;
 use crate::rule::{Rule, RuleMeta};
 use crate::source::ByteSpan;
 
@@ -28,7 +30,12 @@ declare_rule! {
     /// `Arc`, `RefCell`, `Mutex`, `Vec`, tuples or map values of those (also through a
     /// `type` alias declared in the same file). A field named like a sensitive secret of the inventory
     /// (`vox_db_password` for `VOX_DB_PASSWORD`) counts too. A tuple struct or variant is
-    /// judged by its own name: `struct ApiKey(String)`, `Auth::Bearer(String)`.
+    /// judged by its own name: `struct ApiKey(String)`, `Auth::Bearer(String)`. Shared and
+    /// small-string types count as strings: `Arc<str>`, `Rc<str>`, `Box<str>`, `Cow<'_, str>`,
+    /// `SmolStr`, `CompactString`, `EcoString`, `ArcStr`, `KString`, `FlexStr`, `HipStr`,
+    /// `ImString`, `SharedString`. Types declared inside macro
+    /// invocations are checked, and so are those a `macro_rules!` body declares (each
+    /// `$name` read as the identifier `name`), whatever the macro is invoked with.
     ///
     /// Names are split into words (`apiKey`, `API_KEY`, `api_key` alike) and judged by their
     /// last word, the thing the field *is*: `token_count`, `max_tokens`, `token_url`,
@@ -107,6 +114,33 @@ impl Rule for SecretDebugDerive {
         META
     }
 
+    /// `Debug` and the head noun of a credential's field name (`token`, `key` after one of
+    /// its qualifiers, ...), or an inventory name.
+    fn triggers(&self, settings: &Settings) -> Triggers {
+        let debug = || vec!["Debug".to_owned()];
+        let heads = SECRET_HEADS.iter().map(|w| (*w).to_owned()).chain(
+            settings
+                .inventory
+                .specs()
+                .iter()
+                .flat_map(|s| s.names())
+                .map(|(n, _)| n.to_owned()),
+        );
+        let qualified = |head: &[&str], qualifiers: &[&str]| {
+            Triggers::all([
+                debug(),
+                head.iter().map(|h| (*h).to_owned()).collect(),
+                qualifiers.iter().map(|q| (*q).to_owned()).collect(),
+            ])
+        };
+        Triggers::all([debug(), heads.collect()])
+            .or(qualified(&["key"], KEY_QUALIFIERS))
+            .or(qualified(&["tokens"], TOKENS_QUALIFIERS))
+            .or(qualified(&["header"], &["auth"]))
+            .or(qualified(&["url", "uri"], &["database", "webhook"]))
+            .or(qualified(&["string"], &["connection"]))
+    }
+
     fn check(&self, cx: &mut FileContext<'_>, file: &syn::File) {
         let mut aliases = Aliases::default();
         aliases.visit_file(file);
@@ -183,9 +217,22 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
         visit::visit_item_enum(self, e);
     }
 
-    /// Items written inside macro invocations (`cfg_if!`, `bitflags!`-style wrappers).
+    /// Items written inside macro invocations (`cfg_if!`, `bitflags!`-style wrappers) and
+    /// declared by `macro_rules!` bodies (with each `$name` read as the identifier `name`).
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        if self.depth >= MAX_DEPTH || mac.path.is_ident("macro_rules") {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        if mac.path.is_ident("macro_rules") {
+            for body in crate::macro_rules::bodies(&mac.tokens) {
+                if let Ok(file) = syn::parse2::<syn::File>(body) {
+                    self.depth += 1;
+                    for item in &file.items {
+                        self.visit_item(item);
+                    }
+                    self.depth -= 1;
+                }
+            }
             return;
         }
         // Only bodies that declare a type are worth parsing as items.
@@ -615,6 +662,11 @@ const PLAIN_LEAVES: &[&str] = &[
     "CompactString",
     "EcoString",
     "ArcStr",
+    "KString",
+    "FlexStr",
+    "HipStr",
+    "ImString",
+    "SharedString",
     "Bytes",
     "BytesMut",
     "Url",
@@ -915,6 +967,11 @@ mod tests {
             "Option<&'a str>",
             "Option<Box<str>>",
             "Option<Vec<u8>>",
+            "SmolStr",
+            "compact_str::CompactString",
+            "ecow::EcoString",
+            "kstring::KString",
+            "Rc<str>",
             "zeroize::Zeroizing<String>",
             "Mutex<Option<String>>",
             "OsString",

@@ -4,12 +4,13 @@
 //! and calls it recorded are secret reads, locally when it can and through the crate-wide join
 //! when a constant or a wrapper function lives elsewhere.
 
-use crate::config::{NameKind, SecretName, Settings};
+use crate::config::{NameKind, SecretName, Settings, suggested_id};
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::facts::{EnvRead, NameExpr};
 use crate::finding::{Finding, Location};
-use crate::join::{CrateFacts, ParamMode, Question, QuestionKind};
+use crate::join::{CrateFacts, ParamMode, Question, QuestionKind, SlotSite};
+use crate::prefilter::{self, Triggers};
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -23,6 +24,29 @@ declare_rule! {
     /// constants anywhere in the crate; `format!("{}_API_KEY", p)` is matched on its fixed part;
     /// a name held in a variable whose identifier names a credential (`cfg.token_env`) is
     /// flagged as an unverifiable secret read.
+    ///
+    /// It also flags the reads that cross the boundary without an `env::var` in sight:
+    /// - **Library entry points that read for their caller**: `teloxide::Bot::from_env()`,
+    ///   `aws_config::load_from_env()`, async-openai's `Client::new()`, rig's
+    ///   `Client::from_env()`, `sqlx::query!` (which reads `DATABASE_URL` at compile time),
+    ///   and the rest of the built-in catalog ([docs/readers.md](../readers.md), each entry
+    ///   verified against the crate's source), matched through `use` renames, globs and
+    ///   re-exports, and extended with `[[readers]]` in the configuration. The help names the
+    ///   crate's explicit constructor to hand a resolved value to.
+    /// - **Names handed over to be read later**: a secret name passed to a function or method
+    ///   outside the crate whose name says it reads the environment (`from_env`, `get_env`,
+    ///   `env_var`, `*_env`, ...: `[rules.secret-env-read] env-reader-names`), as in
+    ///   `AuthData::from_env("OPENAI_API_KEY")`; a function of the crate itself is followed
+    ///   instead. A name stored in a tuple struct, an enum variant or a struct field that the
+    ///   crate later reads the environment through (`AuthData::FromEnv(name) => env::var(name)`
+    ///   in another module) is flagged where it is stored, or where it is passed to the
+    ///   function that stores it, with the place of the read.
+    /// - **Names built by macros**: an invocation of a `macro_rules!` macro of the same file
+    ///   is expanded with its arguments, so `provider_key!(openai)` reading
+    ///   `format!("{}_API_KEY", stringify!($p).to_uppercase())` is a read of `OPENAI_API_KEY`
+    ///   at the invocation (`concat!`, `stringify!`, `paste!`'s `[<$p:upper _KEY>]` and case
+    ///   conversions are followed); when part of the name is only known at run time, the
+    ///   invocation is an unverifiable read if the known part matches a secret pattern.
     ///
     /// A name is a secret when the inventory lists it (canonical, alias or deprecated alias;
     /// also non-sensitive managed settings, which must go through the resolver too) or when it
@@ -42,6 +66,12 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ```rust,ignore
+    /// fn bot() -> teloxide::Bot {
+    ///     teloxide::Bot::from_env() // reads TELOXIDE_TOKEN
+    /// }
+    /// ```
+    ///
     /// Use instead:
     /// ```rust,ignore
     /// fn client() -> Result<Client, vox_clavis::Error> {
@@ -50,9 +80,22 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ```rust,ignore
+    /// fn bot() -> Result<teloxide::Bot, vox_clavis::Error> {
+    ///     let token = vox_clavis::resolve(SecretId::TeloxideToken)?;
+    ///     Ok(teloxide::Bot::new(token.expose_secret()))
+    /// }
+    /// ```
+    ///
     /// A name that matches a pattern but is not in the inventory gets a help naming the
     /// inventory entry to add. A name that is not a secret can be excluded with
     /// `[names] not-secret = ["NAME"]`.
+    ///
+    /// ## Options
+    /// `[rules.secret-env-read]` takes `flag-all-vars` (flag every `std::env::vars()` scan)
+    /// and `env-reader-names` (the globs of function names that read the variable their
+    /// argument names; replaces the built-in list). Library entry points are added with
+    /// `[[readers]]` (`path`, `reads`, `note`, `instead`). See Configuration below.
     pub struct SecretEnvRead {
         name: "secret-env-read",
         severity: Error,
@@ -66,6 +109,10 @@ const META: &RuleMeta = &SecretEnvRead::META;
 enum Via<'a> {
     Reader(&'a str),
     Wrapper(&'a str),
+    /// A function outside the crate whose name says it reads the environment.
+    Named(&'a str),
+    /// Stored in a slot the crate reads the environment through.
+    Slot(&'a str, &'a str),
 }
 
 impl Via<'_> {
@@ -75,28 +122,133 @@ impl Via<'_> {
             Via::Reader(r) if r.contains(' ') => r.to_string(),
             Via::Reader(r) => format!("`{r}`"),
             Via::Wrapper(f) => format!("`{f}`, which reads the environment"),
+            Via::Named(f) => format!("`{f}`, whose name says it reads the environment"),
+            Via::Slot(slot, reader) => {
+                format!("`{reader}` after being stored in `{slot}`")
+            }
         }
     }
 
     fn key(&self) -> &str {
         match self {
-            Via::Reader(r) | Via::Wrapper(r) => r,
+            Via::Reader(r) | Via::Wrapper(r) | Via::Named(r) | Via::Slot(r, _) => r,
         }
     }
 }
 
-/// `GITHUB_TOKEN` -> `GithubToken`: the id to suggest for a name the inventory lacks.
-fn suggested_id(name: &str) -> String {
-    name.split('_')
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let lower = w.to_ascii_lowercase();
-            let mut c = lower.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
+/// `AuthData::FromEnv.0` -> `AuthData::FromEnv`, `.key_env` -> `key_env`.
+fn slot_display(slot: &str) -> &str {
+    let s = slot.trim_start_matches('.');
+    s.rsplit_once('.')
+        .filter(|(_, i)| i.chars().all(|c| c.is_ascii_digit()))
+        .map_or(s, |(head, _)| head)
+}
+
+/// Points a finding at where the crate reads the environment through a slot: a secondary
+/// label in the same file, the place in the message otherwise (labels are same-file).
+/// `stored`: the finding is about a call that stores the name (a wrapper), not the store.
+fn at_slot_read(f: Finding, site: &SlotSite, stored: bool) -> Finding {
+    let reader = if site.read.reader.is_empty() {
+        "an environment read"
+    } else {
+        &site.read.reader
+    };
+    let slot = slot_display(&site.read.slot);
+    let same_file = site.path == f.path;
+    let place = if same_file {
+        String::new()
+    } else {
+        format!(" at {}:{}", site.path, site.read.call.start.line)
+    };
+    let note = if stored {
+        format!(" (it stores the name in `{slot}`, read by `{reader}`{place})")
+    } else if same_file {
+        String::new()
+    } else {
+        format!(" (the read is{place})")
+    };
+    let message = format!("{}{note}", f.message);
+    let f = Finding { message, ..f };
+    if same_file {
+        f.with_related(
+            site.read.call,
+            format!("`{slot}` is read from the environment here (`{reader}`)"),
+        )
+    } else {
+        f
+    }
+}
+
+/// `AuthData::from_env`, `from_env`: how a callee outside the crate is named in messages.
+fn callee_display(callee: &crate::facts::Callee) -> String {
+    let Some(full) = callee.candidates.first() else {
+        return callee.name.clone();
+    };
+    let segs: Vec<&str> = full.split("::").collect();
+    match segs.as_slice() {
+        [.., ty, f] if ty.starts_with(|c: char| c.is_ascii_uppercase()) => format!("{ty}::{f}"),
+        _ => callee.name.clone(),
+    }
+}
+
+/// A call of a catalogued library entry point, if one of the variables it reads is a secret.
+fn library_finding(
+    settings: &Settings,
+    path: &str,
+    location: Location,
+    entry: &crate::readers::Reader,
+) -> Option<Finding> {
+    let secrets: Vec<(&str, SecretName<'_>)> = entry
+        .reads
+        .iter()
+        .filter_map(|n| settings.classify(n).map(|s| (n.as_str(), s)))
+        .collect();
+    let (first, _) = secrets.first()?;
+    let names = secrets
+        .iter()
+        .map(|(n, _)| format!("`{n}`"))
+        .collect::<Vec<_>>();
+    let list = match names.as_slice() {
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [] => String::new(),
+    };
+    let krate = entry.krate();
+    let call = if entry.is_macro() {
+        format!("`{}`", entry.path)
+    } else {
+        format!("`{}()`", entry.path)
+    };
+    let mut message =
+        format!("{call} makes `{krate}` read {list} from the environment, bypassing the resolver");
+    if let Some(note) = &entry.note {
+        message.push_str(&format!(": {note}"));
+    }
+    let ids = secrets
+        .iter()
+        .map(|(n, s)| match s {
+            SecretName::Inventory { spec, .. } => {
+                format!("`vox_clavis::resolve(SecretId::{})`", spec.id)
+            }
+            SecretName::Pattern { .. } => {
+                format!("`vox_clavis::resolve(SecretId::{})`", suggested_id(n))
+            }
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let help = match &entry.instead {
+        Some(instead) => format!(
+            "resolve the secret with {ids} and pass it to the explicit constructor instead: `{instead}`"
+        ),
+        None => format!("resolve the secret with {ids} and pass it to the library explicitly"),
+    };
+    Some(
+        Finding::new(META.name, META.default_severity, path, location, message)
+            .with_label(format!("reads {list}"))
+            .with_help(help)
+            .with_identity(format!("{}|{}", first, entry.path))
+            .with_secret_name(*first),
+    )
 }
 
 /// The finding for a read of `name`, or `None` if it is not a secret.
@@ -157,12 +309,16 @@ fn finding(
             ),
         }
     };
-    Some(
-        Finding::new(META.name, META.default_severity, path, location, message)
-            .with_label(format!("reads `{name}`"))
-            .with_help(help)
-            .with_identity(format!("{name}|{}", via.key())),
-    )
+    let f = Finding::new(META.name, META.default_severity, path, location, message)
+        .with_label(format!("reads `{name}`"))
+        .with_help(help)
+        .with_identity(format!("{name}|{}", via.key()));
+    // A `format!` template is a pattern of names, not one name.
+    Some(if template {
+        f
+    } else {
+        f.with_secret_name(name)
+    })
 }
 
 fn dynamic_finding(path: &str, location: Location, ident: &str, via: &Via<'_>) -> Finding {
@@ -261,6 +417,11 @@ impl Rule for SecretEnvRead {
         META
     }
 
+    fn triggers(&self, settings: &Settings) -> Triggers {
+        // Library entry points that read for their caller need not spell `env`.
+        Triggers::any(prefilter::ENV_READ).or(Triggers::any(settings.readers.trigger_strings()))
+    }
+
     fn check(&self, cx: &mut FileContext<'_>, _file: &syn::File) {
         let facts = cx.facts;
         for read in &facts.reads {
@@ -278,6 +439,36 @@ impl Rule for SecretEnvRead {
                 kind: QuestionKind::Call {
                     callee: call.callee.clone(),
                     args: call.args.clone(),
+                },
+            };
+            cx.ask(q);
+        }
+        for call in &facts.library_calls {
+            let entry = cx.settings.readers.get(call.entry);
+            if let Some(f) = library_finding(cx.settings, &cx.source.display, call.location, entry)
+            {
+                cx.report(f);
+            }
+        }
+        for call in &facts.path_calls {
+            let q = Question {
+                rule: META.name,
+                path: cx.source.display.clone(),
+                location: call.location,
+                kind: QuestionKind::LibraryPath {
+                    candidates: call.candidates.clone(),
+                },
+            };
+            cx.ask(q);
+        }
+        for store in &facts.stores {
+            let q = Question {
+                rule: META.name,
+                path: cx.source.display.clone(),
+                location: store.name.location,
+                kind: QuestionKind::Store {
+                    slot: store.slot.clone(),
+                    name: store.name.clone(),
                 },
             };
             cx.ask(q);
@@ -301,31 +492,82 @@ impl Rule for SecretEnvRead {
                 }
             }
             QuestionKind::Call { callee, args } => {
-                let Some(fn_name) = facts.fn_name(callee) else {
+                let params = facts.reader_params(callee);
+                let local = facts.callee_fn_exact(callee).is_some() || !params.is_empty();
+                if local {
+                    // A function of this crate: follow it (the wrapper rule).
+                    let Some(fn_name) = facts.fn_name(callee) else {
+                        return;
+                    };
+                    let via = Via::Wrapper(fn_name);
+                    let slot = facts.callee_slot(callee);
+                    for (param, mode) in params {
+                        let Some(arg) = args.get(param) else { continue };
+                        for r in facts.names(arg, mode) {
+                            let f =
+                                finding(settings, &q.path, r.location, &r.name, r.template, &via);
+                            out.extend(f.map(|f| match slot {
+                                Some(site) => at_slot_read(f, site, true),
+                                None => f,
+                            }));
+                        }
+                    }
+                    return;
+                }
+                if !settings
+                    .rules
+                    .secret_env_read
+                    .env_reader_names
+                    .matches(&callee.name)
+                {
+                    return;
+                }
+                // Outside the crate, named for reading the environment: a deferred read.
+                let shown = callee_display(callee);
+                let via = Via::Named(&shown);
+                for arg in args {
+                    for mode in [ParamMode::Name, ParamMode::EachName] {
+                        for r in facts.names(arg, mode) {
+                            out.extend(finding(
+                                settings, &q.path, r.location, &r.name, r.template, &via,
+                            ));
+                        }
+                    }
+                }
+            }
+            QuestionKind::LibraryPath { candidates } => {
+                let resolved: Vec<String> = candidates
+                    .iter()
+                    .flat_map(|c| facts.through_reexports(c))
+                    .map(|p| {
+                        // A macro's candidates end in `!`; re-exports are keyed without it.
+                        p.replace("!::", "::")
+                    })
+                    .collect();
+                let with_bang: Vec<String> = resolved
+                    .iter()
+                    .flat_map(|p| {
+                        let plain = p.trim_end_matches('!').to_owned();
+                        [p.clone(), plain.clone(), plain + "!"]
+                    })
+                    .filter(|p| candidates.iter().all(|c| c != p))
+                    .collect();
+                if let Some(i) = settings.readers.find(&with_bang) {
+                    let entry = settings.readers.get(i);
+                    out.extend(library_finding(settings, &q.path, q.location, entry));
+                }
+            }
+            QuestionKind::Store { slot, name } => {
+                let Some(site) = facts.slot_read(slot) else {
                     return;
                 };
-                let via = Via::Wrapper(fn_name);
-                for (param, mode) in facts.reader_params(callee) {
-                    let Some(arg) = args.get(param) else { continue };
-                    for r in facts.names(arg, mode) {
-                        out.extend(finding(
-                            settings, &q.path, r.location, &r.name, r.template, &via,
-                        ));
-                    }
+                let via = Via::Slot(slot_display(slot), &site.read.reader);
+                for r in facts.names(name, ParamMode::Name) {
+                    let f = finding(settings, &q.path, r.location, &r.name, r.template, &via);
+                    out.extend(f.map(|f| at_slot_read(f, site, false)));
                 }
             }
             QuestionKind::Flow(_) => {}
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_suggested_in_upper_camel_case() {
-        assert_eq!(suggested_id("GITHUB_TOKEN"), "GithubToken");
-        assert_eq!(suggested_id("OPENAI_API_KEY"), "OpenaiApiKey");
     }
 }

@@ -18,6 +18,7 @@ use crate::facts::{Arg, Callee, NameExpr};
 use crate::finding::{Finding, Location};
 use crate::join::{CrateFacts, ParamMode, Question, QuestionKind};
 use crate::matchers;
+use crate::prefilter::{self, Triggers};
 use crate::rule::{Rule, RuleMeta};
 use crate::scope::{Resolved, Scopes};
 
@@ -216,7 +217,7 @@ fn settle(cx: &mut FileContext<'_>, writer: &'static str, arg: &Arg) {
                 cx.report(f);
             }
         }
-        NameExpr::Const(_) | NameExpr::Concat(_) | NameExpr::Element(_) => {
+        NameExpr::Const(_) | NameExpr::Concat(_) | NameExpr::Element(_) | NameExpr::Case(..) => {
             let q = Question {
                 rule: META.name,
                 path: path.clone(),
@@ -228,13 +229,18 @@ fn settle(cx: &mut FileContext<'_>, writer: &'static str, arg: &Arg) {
             };
             cx.ask(q);
         }
-        NameExpr::List(_) | NameExpr::Dynamic(_) | NameExpr::Unknown => {}
+        NameExpr::List(_) | NameExpr::Dynamic(_) | NameExpr::Slot(_) | NameExpr::Unknown => {}
     }
 }
 
 impl Rule for SecretEnvWrite {
     fn meta(&self) -> &'static RuleMeta {
         META
+    }
+
+    /// Exports spell `env` (`std::env::set_var`, `.env(..)`, `.envs(..)`), or xshell's `set_var`.
+    fn triggers(&self, _settings: &Settings) -> Triggers {
+        Triggers::any(prefilter::ENV_READ.iter().chain(&["set_var"]))
     }
 
     fn check(&self, cx: &mut FileContext<'_>, file: &syn::File) {

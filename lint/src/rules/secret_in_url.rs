@@ -8,6 +8,7 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::finding::Finding;
 use crate::join::{CrateFacts, Question};
+use crate::prefilter::{self, Triggers};
 use crate::rule::{Rule, RuleMeta};
 use crate::taint::{self, Flow, FlowText, SecretRef, SinkKind};
 
@@ -98,6 +99,10 @@ fn describe(flow: &Flow, secret: &SecretRef) -> FlowText {
 impl Rule for SecretInUrl {
     fn meta(&self) -> &'static RuleMeta {
         META
+    }
+
+    fn triggers(&self, settings: &Settings) -> Triggers {
+        prefilter::secret_values(settings)
     }
 
     fn check(&self, cx: &mut FileContext<'_>, _file: &syn::File) {

@@ -11,6 +11,7 @@ use crate::declare_rule;
 use crate::finding::Finding;
 use crate::join::{CrateFacts, Question};
 use crate::matchers;
+use crate::prefilter::{self, Triggers};
 use crate::rule::{Rule, RuleMeta};
 use crate::taint::{self, Flow, FlowText, SecretRef, SinkKind};
 
@@ -21,7 +22,8 @@ declare_rule! {
     /// - a struct or enum deriving `Serialize` (`serde::Serialize`, also through
     ///   `cfg_attr`) with a field whose type holds a secret anywhere (`ResolvedSecret`,
     ///   `SecretString`, `SecretBox`, `Secret<..>`, `Option<SecretString>`, the types you
-    ///   configure) or a field marked `#[secret]`, unless the field is
+    ///   configure) or a field marked `#[secret]` (directly, or by a `#[secret]` on its enum
+    ///   variant, as `vox_clavis::Redact` reads the mark), unless the field is
     ///   `#[serde(skip)]`/`#[serde(skip_serializing)]`. The finding points at the field;
     /// - a secret's plain value (what `.expose_secret()` returns, the value of a secret
     ///   environment variable; see `secret-in-log` for how values are followed) passed to a
@@ -106,8 +108,9 @@ impl Fields<'_, '_> {
         !self.cx.settings.scan.tests && attrs.iter().any(matchers::is_test_attr)
     }
 
-    /// `owner`: `Config`, or `Provider::OpenAi` for an enum variant.
-    fn fields(&mut self, owner: &str, fields: &syn::Fields) {
+    /// `owner`: `Config`, or `Provider::OpenAi` for an enum variant. `all_marked`: a variant
+    /// marked `#[secret]`, whose every field `Redact` treats as secret.
+    fn fields(&mut self, owner: &str, fields: &syn::Fields, all_marked: bool) {
         for (i, field) in fields.iter().enumerate() {
             if matchers::serde_skips_serializing(&field.attrs) {
                 continue;
@@ -116,8 +119,8 @@ impl Fields<'_, '_> {
                 &field.ty,
                 &self.cx.settings.rules.secret_serialization.secret_types,
             );
-            let marked = !matchers::attr_lists(&field.attrs, "secret").is_empty();
-            if ty.is_none() && !marked {
+            let field_marked = !matchers::attr_lists(&field.attrs, "secret").is_empty();
+            if ty.is_none() && !field_marked && !all_marked {
                 continue;
             }
             let (name, location) = match &field.ident {
@@ -132,7 +135,8 @@ impl Fields<'_, '_> {
             };
             let why = match &ty {
                 Some(t) => format!("holds a secret (`{t}`)"),
-                None => "is marked `#[secret]`".to_owned(),
+                None if field_marked => "is marked `#[secret]`".to_owned(),
+                None => "is in a variant marked `#[secret]`".to_owned(),
             };
             let help = if ty.as_deref() == Some("ResolvedSecret") {
                 "add `#[serde(skip)]` to the field, or stop deriving `Serialize`: \
@@ -177,7 +181,7 @@ impl<'ast> Visit<'ast> for Fields<'_, '_> {
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         if matchers::derives(&s.attrs, "Serialize") {
-            self.fields(&s.ident.to_string(), &s.fields);
+            self.fields(&s.ident.to_string(), &s.fields, false);
         }
         visit::visit_item_struct(self, s);
     }
@@ -187,7 +191,8 @@ impl<'ast> Visit<'ast> for Fields<'_, '_> {
             for v in &e.variants {
                 // A skipped variant is never serialized.
                 if !matchers::serde_skips_serializing(&v.attrs) {
-                    self.fields(&format!("{}::{}", e.ident, v.ident), &v.fields);
+                    let marked = !matchers::attr_lists(&v.attrs, "secret").is_empty();
+                    self.fields(&format!("{}::{}", e.ident, v.ident), &v.fields, marked);
                 }
             }
         }
@@ -198,6 +203,20 @@ impl<'ast> Visit<'ast> for Fields<'_, '_> {
 impl Rule for SecretSerialization {
     fn meta(&self) -> &'static RuleMeta {
         META
+    }
+
+    /// A `Serialize` derive next to a secret type, or a secret's plain value.
+    fn triggers(&self, settings: &Settings) -> Triggers {
+        let types = std::iter::once("secret".to_owned()).chain(
+            settings
+                .rules
+                .secret_serialization
+                .secret_types
+                .iter()
+                .cloned(),
+        );
+        Triggers::all([vec!["Serialize".to_owned()], types.collect()])
+            .or(prefilter::secret_values(settings))
     }
 
     fn check(&self, cx: &mut FileContext<'_>, file: &syn::File) {

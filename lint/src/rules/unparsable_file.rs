@@ -1,7 +1,9 @@
 //! `unparsable-file`: a file that could not be read or parsed is reported, never skipped.
 
+use crate::config::Settings;
 use crate::declare_rule;
 use crate::finding::{Finding, Location};
+use crate::prefilter::Triggers;
 use crate::rule::{Rule, RuleMeta};
 
 /// The finding for a file at `path` that could not be checked.
@@ -44,5 +46,9 @@ declare_rule! {
 impl Rule for UnparsableFile {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+
+    fn triggers(&self, _settings: &Settings) -> Triggers {
+        Triggers::never()
     }
 }

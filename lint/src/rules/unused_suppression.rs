@@ -3,8 +3,11 @@
 //! Findings are made by [`crate::suppress`], which knows which comments were used; the rule
 //! itself checks nothing.
 
+use crate::config::Settings;
 use crate::declare_rule;
+use crate::directives;
 use crate::finding::{Finding, Location};
+use crate::prefilter::Triggers;
 use crate::rule::{Rule, RuleMeta};
 
 /// The finding for `rule`, allowed at `location` (its name in the comment) to no effect.
@@ -70,5 +73,9 @@ declare_rule! {
 impl Rule for UnusedSuppression {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+
+    fn triggers(&self, _settings: &Settings) -> Triggers {
+        Triggers::any([directives::MARKER])
     }
 }

@@ -1,0 +1,353 @@
+//! Which files the rules need to walk. Beyond parsing, a file costs a facts walk, a taint walk
+//! and every rule's visit; yet most files of a large tree cannot hold a finding: a rule about
+//! environment reads has nothing to say about a file that never spells `env`. Each rule
+//! declares the strings without which it cannot fire ([`Triggers`]); one Aho-Corasick
+//! automaton over all of them, built once per run, decides per file whether any rule (or the
+//! crate-wide facts other files rely on) could need it. Files with no trigger are only
+//! parsed, so that a file that does not parse is still reported, never skipped.
+//!
+//! The strings are matched ASCII case-insensitively and anywhere (not only as whole words):
+//! a trigger can only send a file to the rules that did not need it, never the reverse.
+//! `lint/tests/fixtures.rs` runs every fixture with and without the prefilter.
+
+use std::collections::{BTreeSet, HashMap};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::Regex;
+
+use crate::config::Settings;
+use crate::facts::FileFacts;
+use crate::rules;
+
+/// What a rule needs to see in a file before it can fire: any one of the alternatives, each
+/// satisfied when every one of its groups has at least one of its strings in the file (and
+/// its pattern, if it has one, matches the file).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Triggers {
+    alternatives: Vec<Alternative>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Alternative {
+    groups: Vec<Vec<String>>,
+    /// A regular expression over the file's bytes, tried only once the groups are satisfied.
+    pattern: Option<String>,
+}
+
+impl Triggers {
+    /// The rule may fire on any file: every file goes to the rules.
+    pub fn always() -> Self {
+        Triggers {
+            alternatives: vec![Alternative::default()],
+        }
+    }
+
+    /// The rule needs no file of its own (it reports on reading or parsing itself).
+    pub fn never() -> Self {
+        Triggers::default()
+    }
+
+    /// Any one of `strings` in the file.
+    pub fn any<S: AsRef<str>>(strings: impl IntoIterator<Item = S>) -> Self {
+        Triggers::all([strings])
+    }
+
+    /// For each group, one of its strings in the file.
+    pub fn all<S: AsRef<str>, G: IntoIterator<Item = S>>(
+        groups: impl IntoIterator<Item = G>,
+    ) -> Self {
+        let groups: Vec<Vec<String>> = groups
+            .into_iter()
+            .map(|g| g.into_iter().map(|s| s.as_ref().to_owned()).collect())
+            .collect();
+        // A group without strings can never be satisfied.
+        if groups.iter().any(Vec::is_empty) {
+            return Triggers::never();
+        }
+        Triggers {
+            alternatives: vec![Alternative {
+                groups,
+                pattern: None,
+            }],
+        }
+    }
+
+    /// These triggers, each alternative also needing `regex` to match the file.
+    pub fn matching(mut self, regex: &str) -> Self {
+        for a in &mut self.alternatives {
+            a.pattern = Some(regex.to_owned());
+        }
+        self
+    }
+
+    /// Either these triggers or `other`.
+    pub fn or(mut self, other: Triggers) -> Self {
+        self.alternatives.extend(other.alternatives);
+        self
+    }
+
+    fn is_always(&self) -> bool {
+        self.alternatives
+            .iter()
+            .any(|a| a.groups.is_empty() && a.pattern.is_none())
+    }
+}
+
+/// Strings without which no environment variable is read: `std::env`, `env!`, clap's
+/// `#[arg(env)]`, `dotenvy`, `from_env`, `vars()` scans all spell `env`.
+pub const ENV_READ: &[&str] = &["env"];
+
+/// The triggers of a secret's plain value appearing in a file: an expose method or an
+/// environment read. The rules that follow values (logs, URLs, serializers) share them.
+pub fn secret_values(settings: &Settings) -> Triggers {
+    Triggers::any(
+        ENV_READ
+            .iter()
+            .map(|s| (*s).to_owned())
+            .chain(settings.taint.expose_methods.iter().cloned()),
+    )
+}
+
+/// The literal parts of the secret-name patterns and the inventory's names: a file that
+/// declares a constant holding a secret's name spells one of them. For a pattern such as
+/// `*_API_KEY`, its longest literal part `_API_KEY` (every match contains all of them).
+pub fn secret_names(settings: &Settings) -> Vec<String> {
+    let mut out: BTreeSet<String> = settings
+        .names
+        .secret_patterns()
+        .iter()
+        .filter_map(|p| p.split('*').max_by_key(|part| part.len()))
+        .map(str::to_owned)
+        .collect();
+    out.extend(
+        settings
+            .inventory
+            .specs()
+            .iter()
+            .flat_map(|s| s.names())
+            .map(|(n, _)| n.to_owned()),
+    );
+    // A name built by `concat!` from pieces spells none of them whole.
+    out.insert("concat!".to_owned());
+    out.retain(|s| !s.is_empty());
+    out.into_iter().collect()
+}
+
+/// The triggers of the facts other files of a crate can rely on: constants holding secret
+/// names, functions that read the environment, `#[cfg(test)] mod x;` when tests are skipped.
+fn fact_triggers(settings: &Settings) -> Triggers {
+    let mut t = Triggers::any(ENV_READ).or(Triggers::any(secret_names(settings)));
+    if !settings.scan.tests {
+        t = t.or(Triggers::any(["test"]));
+    }
+    t
+}
+
+/// The per-run automaton: every enabled rule's triggers and the facts' triggers.
+#[derive(Debug)]
+pub struct Prefilter {
+    /// `None`: some enabled rule may fire anywhere, so every file goes to the rules.
+    matcher: Option<Matcher>,
+}
+
+#[derive(Debug)]
+struct Matcher {
+    automaton: AhoCorasick,
+    /// Alternatives as groups of pattern ids, and their regular expressions.
+    alternatives: Vec<(Vec<Vec<usize>>, Option<Regex>)>,
+}
+
+impl Prefilter {
+    /// Built from the rules enabled anywhere (a rule off by default but turned on by an
+    /// `[[overrides]]` entry counts as enabled).
+    pub fn new(settings: &Settings) -> Self {
+        let mut all = fact_triggers(settings);
+        for rule in rules::all() {
+            if settings.enabled_anywhere(rule.meta()) {
+                all = all.or(rule.triggers(settings));
+            }
+        }
+        if all.is_always() {
+            return Prefilter { matcher: None };
+        }
+        Prefilter {
+            matcher: Matcher::build(&all),
+        }
+    }
+
+    /// Every file to the rules (for tests comparing runs with and without the prefilter).
+    pub fn off() -> Self {
+        Prefilter { matcher: None }
+    }
+
+    /// Whether the rules may find something in `text`.
+    pub fn wants(&self, text: &[u8]) -> bool {
+        self.matcher.as_ref().is_none_or(|m| m.wants(text))
+    }
+}
+
+impl Matcher {
+    /// `None` when an automaton or a pattern cannot be built (over the builder's limits):
+    /// every file goes to the rules then.
+    fn build(triggers: &Triggers) -> Option<Self> {
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut strings: Vec<String> = Vec::new();
+        let mut alternatives = Vec::new();
+        for a in &triggers.alternatives {
+            let groups = a
+                .groups
+                .iter()
+                .map(|group| {
+                    group
+                        .iter()
+                        .map(|s| {
+                            let s = s.to_ascii_lowercase();
+                            *ids.entry(s.clone()).or_insert_with(|| {
+                                strings.push(s);
+                                strings.len() - 1
+                            })
+                        })
+                        .collect()
+                })
+                .collect();
+            let regex = match &a.pattern {
+                Some(p) => Some(Regex::new(p).ok()?),
+                None => None,
+            };
+            alternatives.push((groups, regex));
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&strings)
+            .ok()?;
+        Some(Matcher {
+            automaton,
+            alternatives,
+        })
+    }
+
+    fn wants(&self, text: &[u8]) -> bool {
+        let mut seen = vec![false; self.automaton.patterns_len()];
+        // Each alternative's regex runs at most once per file.
+        let mut regex_tried = vec![false; self.alternatives.len()];
+        let mut satisfied = |seen: &[bool]| {
+            self.alternatives
+                .iter()
+                .enumerate()
+                .any(|(i, (groups, regex))| {
+                    groups.iter().all(|g| g.iter().any(|&id| seen[id]))
+                        && match regex {
+                            None => true,
+                            Some(_) if regex_tried[i] => false,
+                            Some(r) => {
+                                regex_tried[i] = true;
+                                r.is_match(text)
+                            }
+                        }
+                })
+        };
+        if satisfied(&seen) {
+            return true;
+        }
+        for m in self.automaton.find_overlapping_iter(text) {
+            let id = m.pattern().as_usize();
+            if !seen[id] {
+                seen[id] = true;
+                if satisfied(&seen) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Identifiers that send a skipped file to the rules once other files were seen: the constants and
+/// the environment-reading functions they declare (a call `lookup(KEY)` in a file that
+/// spells neither `env` nor a secret name reads a secret when both are declared elsewhere).
+pub fn declared_names(facts: &FileFacts) -> impl Iterator<Item = &str> {
+    let consts = facts.consts.iter().map(|c| c.path.as_str());
+    let fns = facts
+        .fns
+        .iter()
+        .filter(|f| !f.sinks.is_empty())
+        .map(|f| f.path.as_str());
+    consts
+        .chain(fns)
+        .filter_map(|path| path.rsplit("::").next())
+        .filter(|name| !name.is_empty())
+}
+
+/// A matcher for the identifiers of [`declared_names`], or `None` when there are none.
+pub fn names_matcher(names: &BTreeSet<String>) -> Option<AhoCorasick> {
+    if names.is_empty() {
+        return None;
+    }
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(names)
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(t: Triggers) -> Prefilter {
+        Prefilter {
+            matcher: Matcher::build(&t),
+        }
+    }
+
+    #[test]
+    fn groups_need_all_and_alternatives_need_one() {
+        let p = matcher(
+            Triggers::all([["Debug"].as_slice(), &["token", "secret"]]).or(Triggers::any(["env"])),
+        );
+        assert!(p.wants(b"#[derive(Debug)] struct A { api_token: String }"));
+        assert!(p.wants(b"#[derive(debug)] struct A { SECRET: String }"));
+        assert!(!p.wants(b"#[derive(Debug)] struct A { count: u32 }"));
+        assert!(!p.wants(b"struct A { token: String }"));
+        assert!(p.wants(b"let x = std::env::var(\"X\");"));
+        assert!(!p.wants(b""));
+    }
+
+    #[test]
+    fn a_regex_narrows_its_alternative() {
+        let p = matcher(Triggers::any(["token"]).matching(r#""[0-9a-f]{8}""#));
+        assert!(p.wants(br#"let token = "deadbeef";"#));
+        assert!(!p.wants(br#"let token = "x";"#));
+        assert!(!p.wants(br#"let x = "deadbeef";"#));
+    }
+
+    #[test]
+    fn overlapping_strings_are_all_seen() {
+        let p = matcher(Triggers::all([["tokens"], ["ken"]]));
+        assert!(p.wants(b"max_tokens"));
+    }
+
+    /// One rule without triggers parses every file: each rule must declare its own.
+    #[test]
+    fn every_rule_declares_triggers() {
+        let settings = Settings::default();
+        for rule in rules::all() {
+            assert!(
+                !rule.triggers(&settings).is_always(),
+                "`{}` declares no triggers (see `Rule::triggers`)",
+                rule.meta().name
+            );
+        }
+        assert!(Prefilter::new(&settings).matcher.is_some());
+    }
+
+    #[test]
+    fn always_and_never() {
+        assert!(Triggers::always().is_always());
+        assert!(!Triggers::never().is_always());
+        assert!(Triggers::never().or(Triggers::always()).is_always());
+        let empty: [&str; 0] = [];
+        assert_eq!(Triggers::any(empty), Triggers::never());
+        assert!(Prefilter::off().wants(b""));
+    }
+}

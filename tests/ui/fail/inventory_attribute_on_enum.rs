@@ -1,0 +1,10 @@
+use vox_clavis::SecretInventory;
+
+#[derive(Clone, Copy, SecretInventory)]
+#[secret(sensitive = false)]
+enum SecretId {
+    #[secret(env = "OPENAI_API_KEY")]
+    OpenAiApiKey,
+}
+
+fn main() {}

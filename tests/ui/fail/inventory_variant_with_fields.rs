@@ -1,0 +1,11 @@
+use vox_clavis::SecretInventory;
+
+#[derive(Clone, Copy, SecretInventory)]
+enum SecretId {
+    #[secret(env = "OPENAI_API_KEY")]
+    OpenAiApiKey,
+    #[secret(env = "TENANT_TOKEN")]
+    TenantToken(u32),
+}
+
+fn main() {}
