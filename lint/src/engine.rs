@@ -2,7 +2,7 @@
 //! walk -> read -> parse -> facts -> rules -> join (levels, suppressions) -> sort ->
 //! fingerprint -> baseline.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -185,29 +185,39 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
         p.finish();
     }
     // Files skipped for want of a trigger may still call a function or name a constant that
-    // another file declared: parse those too, until no file adds a name.
-    let mut known: BTreeSet<String> = BTreeSet::new();
-    let mut fresh_from: Vec<usize> = (0..files.len()).collect();
+    // another file declared: walk those too, until no file adds anything.
+    let mut declared = prefilter::Declared::default();
     loop {
-        let fresh: BTreeSet<String> = fresh_from
-            .iter()
-            .flat_map(|&i| prefilter::declared_names(&results[i].facts))
-            .filter(|n| !known.contains(*n))
-            .map(str::to_owned)
+        let walked = || results.iter().filter(|r| !r.skipped);
+        let mut by_crate: BTreeMap<&str, Vec<&FileFacts>> = BTreeMap::new();
+        for r in walked() {
+            by_crate
+                .entry(&r.unit.crate_key)
+                .or_default()
+                .push(&r.facts);
+        }
+        let reading_fns: Vec<String> = by_crate
+            .into_values()
+            .flat_map(|files| {
+                let krate = CrateFacts::build(files);
+                krate.reading_fns().map(str::to_owned).collect::<Vec<_>>()
+            })
             .collect();
-        let skipped: Vec<usize> = (0..files.len()).filter(|&i| results[i].skipped).collect();
-        let Some(names) = prefilter::names_matcher(&fresh).filter(|_| !skipped.is_empty()) else {
+        if !declared.add(walked().map(|r| &r.facts), reading_fns, settings) {
             break;
-        };
-        known.extend(fresh);
+        }
+        let gate = declared.prefilter();
+        let skipped: Vec<usize> = (0..files.len()).filter(|&i| results[i].skipped).collect();
         let round: Vec<(usize, FileResult)> = pool.install(|| {
             skipped
                 .into_par_iter()
-                .map(|i| (i, check_one(i, Gate::Names(&names))))
+                .map(|i| (i, check_one(i, Gate::Declared(&gate))))
                 .filter(|(_, r)| !r.skipped)
                 .collect()
         });
-        fresh_from = round.iter().map(|(i, _)| *i).collect();
+        if round.is_empty() {
+            break;
+        }
         for (i, r) in round {
             results[i] = r;
         }
@@ -377,14 +387,14 @@ fn finish(report: &mut Report) {
 #[derive(Clone, Copy)]
 enum Gate<'a> {
     Triggers(&'a Prefilter),
-    Names(&'a aho_corasick::AhoCorasick),
+    Declared(&'a Prefilter),
 }
 
 impl Gate<'_> {
     fn wants(self, text: &str) -> bool {
         match self {
             Gate::Triggers(p) => p.wants(text.as_bytes()),
-            Gate::Names(names) => names.is_match(text),
+            Gate::Declared(p) => p.wants(text.as_bytes()),
         }
     }
 }
@@ -435,7 +445,7 @@ fn check_file(
         }
     };
     let wanted = gate.wants(&text);
-    if !wanted && matches!(gate, Gate::Names(_)) {
+    if !wanted && matches!(gate, Gate::Declared(_)) {
         // Parsed (so syntax-checked) in the first pass already.
         result.skipped = true;
         return result;

@@ -245,6 +245,14 @@ impl CrateFacts {
         }
     }
 
+    /// The names of the functions that read the environment through a parameter, directly,
+    /// through a slot or through other functions (for the prefilter's later passes).
+    pub fn reading_fns(&self) -> impl Iterator<Item = &str> {
+        self.fns.iter().enumerate().filter_map(|(i, f)| {
+            (!self.readers[i].is_empty() || self.via_slot[i].is_some()).then_some(f.name.as_str())
+        })
+    }
+
     /// The paths `path` may stand for through the crate's own `use`s (`crate::tg::Bot::new`
     /// -> `teloxide::Bot::new`), `path` itself first.
     pub fn through_reexports(&self, path: &str) -> Vec<String> {

@@ -16,7 +16,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::Regex;
 
 use crate::config::Settings;
-use crate::facts::FileFacts;
+use crate::facts::{FileFacts, NameExpr};
+use crate::matchers;
 use crate::rules;
 
 /// What a rule needs to see in a file before it can fire: any one of the alternatives, each
@@ -263,31 +264,113 @@ impl Matcher {
     }
 }
 
-/// Identifiers that send a skipped file to the rules once other files were seen: the constants and
-/// the environment-reading functions they declare (a call `lookup(KEY)` in a file that
-/// spells neither `env` nor a secret name reads a secret when both are declared elsewhere).
-pub fn declared_names(facts: &FileFacts) -> impl Iterator<Item = &str> {
-    let consts = facts.consts.iter().map(|c| c.path.as_str());
-    let fns = facts
-        .fns
-        .iter()
-        .filter(|f| !f.sinks.is_empty())
-        .map(|f| f.path.as_str());
-    consts
-        .chain(fns)
-        .filter_map(|path| path.rsplit("::").next())
-        .filter(|name| !name.is_empty())
+/// What the files walked so far declare that can make a call in a skipped file a finding:
+/// a function that reads the environment through a parameter called with a constant that
+/// holds a secret's name (`lookup(keys::SEARCH)`: neither spells `env` nor a secret's name),
+/// or a re-export of a catalogued library reader (`crate::Client::new()`).
+#[derive(Debug, Default)]
+pub struct Declared {
+    /// Functions that read through a parameter, and renaming re-exports of them.
+    readers: BTreeSet<String>,
+    /// Constants that hold a secret's name, directly or through other constants.
+    consts: BTreeSet<String>,
+    /// Re-exports of a catalogued library's items.
+    library: BTreeSet<String>,
 }
 
-/// A matcher for the identifiers of [`declared_names`], or `None` when there are none.
-pub fn names_matcher(names: &BTreeSet<String>) -> Option<AhoCorasick> {
-    if names.is_empty() {
-        return None;
+impl Declared {
+    /// Adds what `files` declare, `reading_fns` being the names of their crates' functions
+    /// that read through a parameter. Returns whether anything was new.
+    pub fn add<'a>(
+        &mut self,
+        files: impl Iterator<Item = &'a FileFacts> + Clone,
+        reading_fns: impl IntoIterator<Item = String>,
+        settings: &Settings,
+    ) -> bool {
+        let before = self.readers.len() + self.consts.len() + self.library.len();
+        self.readers.extend(reading_fns);
+        let last = |path: &str| path.rsplit("::").next().unwrap_or(path).to_owned();
+        // To a fixpoint: a constant or a re-export counts once what it passes on does.
+        loop {
+            let size = self.readers.len() + self.consts.len() + self.library.len();
+            for facts in files.clone() {
+                for c in &facts.consts {
+                    if may_name_secret(settings, &c.value, &|n| self.consts.contains(n)) {
+                        self.consts.insert(last(&c.path));
+                    }
+                }
+                for r in &facts.reexports {
+                    let krate = r.target.split("::").next().unwrap_or_default();
+                    if settings
+                        .readers
+                        .entries()
+                        .iter()
+                        .any(|e| e.krate() == krate)
+                    {
+                        self.library.insert(last(&r.path));
+                    } else if self.readers.contains(&last(&r.target)) {
+                        self.readers.insert(last(&r.path));
+                    } else if self.consts.contains(&last(&r.target)) {
+                        self.consts.insert(last(&r.path));
+                    }
+                }
+            }
+            if self.readers.len() + self.consts.len() + self.library.len() == size {
+                break;
+            }
+        }
+        self.readers.len() + self.consts.len() + self.library.len() > before
     }
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .build(names)
-        .ok()
+
+    /// A skipped file needs the rules when it names a reader and a constant (or a credential
+    /// word, for a name the rule judges by its identifier), or a library re-export.
+    pub fn prefilter(&self) -> Prefilter {
+        let words = self
+            .consts
+            .iter()
+            .map(String::as_str)
+            .chain(matchers::CREDENTIAL_WORDS.iter().copied())
+            .chain(["api"]);
+        let triggers = Triggers::all([
+            self.readers.iter().map(String::as_str).collect::<Vec<_>>(),
+            words.collect(),
+        ])
+        .or(Triggers::any(&self.library));
+        Prefilter {
+            matcher: Matcher::build(&triggers),
+        }
+    }
+}
+
+/// Whether a constant's value may be (or hold) a secret's name: a literal the inventory or the
+/// patterns know, or a constant already `known` to.
+fn may_name_secret(settings: &Settings, value: &NameExpr, known: &dyn Fn(&str) -> bool) -> bool {
+    let last = |path: &str| path.rsplit("::").next().unwrap_or(path).to_owned();
+    match value {
+        NameExpr::Lit(name) => settings.classify(name).is_some(),
+        NameExpr::Format(template) => settings.names.matching(template).is_some(),
+        NameExpr::List(items) => items
+            .iter()
+            .any(|a| may_name_secret(settings, &a.expr, known)),
+        NameExpr::Concat(parts) => {
+            let literal: Option<String> = parts
+                .iter()
+                .map(|p| match p {
+                    NameExpr::Lit(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect();
+            match literal {
+                Some(name) => settings.classify(&name).is_some(),
+                None => parts.iter().any(|p| may_name_secret(settings, p, known)),
+            }
+        }
+        NameExpr::Const(paths) => paths.iter().any(|p| known(&last(p))),
+        NameExpr::Element(inner) | NameExpr::Case(inner, _) => {
+            may_name_secret(settings, inner, known)
+        }
+        NameExpr::Dynamic(_) | NameExpr::Slot(_) | NameExpr::Unknown => false,
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use crate::config::is_screaming_snake;
 use crate::config::options::ReaderOptions;
+use crate::prefilter::Triggers;
 
 /// The built-in catalog, as shipped.
 pub const BUILTIN_TOML: &str = include_str!("readers.toml");
@@ -124,21 +125,20 @@ impl Readers {
         self.inner.last.contains(name)
     }
 
-    /// Strings a file that calls a catalogued entry point spells: the crates' names and the
-    /// type (or, for a free function or macro, the function) each path ends in. For a
-    /// prefilter that skips files which cannot hold a finding.
-    pub fn trigger_strings(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+    /// What a file that calls a catalogued entry point spells, for the prefilter: the path
+    /// into the crate (`teloxide::`, in the call or in its `use`), or for a macro the crate's
+    /// name and the macro's (`#[macro_use] extern crate sqlx;` then `query!`). A call through
+    /// the scanned crate's own re-export is found by the re-export's name, which the prefilter
+    /// learns from the file that declares it.
+    pub fn triggers(&self) -> Triggers {
+        let mut out = Triggers::never();
+        let mut seen: HashSet<String> = HashSet::new();
         for r in self.entries() {
-            let segs: Vec<&str> = r.path.trim_end_matches('!').split("::").collect();
-            let word = match tail(&segs) {
-                Some(t) => t.split("::").next().unwrap_or("").to_owned(),
-                None => continue,
-            };
-            for w in [segs[0].to_owned(), word] {
-                if !w.is_empty() && !out.contains(&w) {
-                    out.push(w);
-                }
+            if seen.insert(format!("{}::", r.krate())) {
+                out = out.or(Triggers::any([format!("{}::", r.krate())]));
+            }
+            if let Some(name) = r.path.strip_suffix('!').and_then(|p| p.rsplit("::").next()) {
+                out = out.or(Triggers::all([[r.krate()], [name]]));
             }
         }
         out

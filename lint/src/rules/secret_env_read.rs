@@ -419,7 +419,7 @@ impl Rule for SecretEnvRead {
 
     fn triggers(&self, settings: &Settings) -> Triggers {
         // Library entry points that read for their caller need not spell `env`.
-        Triggers::any(prefilter::ENV_READ).or(Triggers::any(settings.readers.trigger_strings()))
+        Triggers::any(prefilter::ENV_READ).or(settings.readers.triggers())
     }
 
     fn check(&self, cx: &mut FileContext<'_>, _file: &syn::File) {
