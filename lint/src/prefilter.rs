@@ -112,7 +112,7 @@ pub fn secret_values(settings: &Settings) -> Triggers {
 /// The literal parts of the secret-name patterns and the inventory's names: a file that
 /// declares a constant holding a secret's name spells one of them. For a pattern such as
 /// `*_API_KEY`, its longest literal part `_API_KEY` (every match contains all of them).
-pub fn secret_names(settings: &Settings) -> Vec<String> {
+fn secret_names(settings: &Settings) -> Vec<String> {
     let mut out: BTreeSet<String> = settings
         .names
         .secret_patterns()
