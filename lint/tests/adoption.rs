@@ -2,61 +2,14 @@
 //! suppression comments (`--show-suppressed`), baselines (`--write-baseline`, `--baseline`,
 //! `[scan] baseline`) and per-path `[[overrides]]`. Exit codes: 0 clean, 1 findings, 2 failed.
 
+mod common;
+
+use common::*;
+
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_vox-clavis-lint");
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-#[track_caller]
-fn expect_code(r: &Run, code: i32) {
-    assert_eq!(
-        r.code,
-        Some(code),
-        "exit status\n--- stdout\n{}\n--- stderr\n{}",
-        r.stdout,
-        r.stderr
-    );
-}
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    write(dir.path(), files);
-    dir
-}
-
-fn write(dir: &Path, files: &[(&str, &str)]) {
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
-}
 
 /// `(path, line, rule)` of each finding of a `--format json` run.
 fn findings(r: &Run) -> Vec<(String, u64, String)> {

@@ -1,12 +1,13 @@
 //! The real binary, end to end: exit codes, formats, config discovery and config errors,
 //! determinism, and a snapshot of what users read on the demo project.
 
+mod common;
+
+use common::*;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_vox-clavis-lint");
 
 /// A finding of `secret-env-read` by the built-in patterns.
 const LEAKY: &str = "fn main() { let _ = std::env::var(\"OPENAI_API_KEY\"); }\n";
@@ -15,61 +16,11 @@ const CLEAN: &str = "fn main() { println!(\"{}\", std::env::var(\"HOME\").is_ok(
 const INVENTORY_ONLY: &str = "fn main() { let _ = std::env::var(\"VOX_DB_URL\"); }\n";
 const INVENTORY_TOML: &str = "[[secret]]\nid = \"VoxDbUrl\"\nenv = \"VOX_DB_URL\"\n";
 
-#[derive(Debug)]
-struct Run {
-    /// `None` when killed by a signal.
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("CLICOLOR")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-#[track_caller]
-fn expect_code(r: &Run, code: i32) {
-    assert_eq!(
-        r.code,
-        Some(code),
-        "exit status\n--- stdout\n{}\n--- stderr\n{}",
-        r.stdout,
-        r.stderr
-    );
-}
-
-/// A temporary project whose files are given as `(relative path, text)`.
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
-
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("the crate sits in the workspace")
         .to_path_buf()
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
 }
 
 fn rules_in(doc: &Value) -> Vec<String> {

@@ -4,9 +4,12 @@
 //! own schema, `sarif` for what code scanning reads. Snapshots (in `tests/data/snapshots/`)
 //! record what people read: the `github` log and rustc-json's `rendered` text.
 
+mod common;
+
+use common::*;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
 use serde::Deserialize;
@@ -16,7 +19,6 @@ use vox_clavis_lint::finding::{Finding, Location, Severity};
 use vox_clavis_lint::render::{Format, RenderOptions, render};
 use vox_clavis_lint::source::{ByteSpan, SourceFile};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vox-clavis-lint");
 const DOCS: &str = "https://github.com/vox-clavis/vox-clavis-lint/blob/main/docs/rules/";
 const GITLAB_SCHEMA: &str = include_str!("data/gitlab-codeclimate.schema.json");
 const SARIF_SCHEMA: &str = include_str!("data/sarif-schema-2.1.0.json");
@@ -29,59 +31,6 @@ const TOOL_RULES: [&str; 4] = [
 ];
 
 // ---- running the binary --------------------------------------------------------------------
-
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE");
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    let out = cmd.output().expect("the binary runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    run_with(dir, args, &[])
-}
-
-#[track_caller]
-fn expect_code(r: &Run, code: i32) {
-    assert_eq!(
-        r.code,
-        Some(code),
-        "exit status\n--- stdout\n{}\n--- stderr\n{}",
-        r.stdout,
-        r.stderr
-    );
-}
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
-}
 
 /// A fake GitHub token, assembled so that this file holds no credential-shaped literal.
 fn token() -> String {

@@ -3,60 +3,14 @@
 //! inventory (`--format table|markdown|json`) and keeping a documentation block in step
 //! (`--check`, `--write`). Exit codes: 0 clean, 1 findings or a stale block, 2 failed.
 
+mod common;
+
+use common::*;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_vox-clavis-lint");
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-#[track_caller]
-fn expect_code(r: &Run, code: i32) {
-    assert_eq!(
-        r.code,
-        Some(code),
-        "exit status\n--- stdout\n{}\n--- stderr\n{}",
-        r.stdout,
-        r.stderr
-    );
-}
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
 
 fn read(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).unwrap()
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
 }
 
 fn repo_root() -> PathBuf {
