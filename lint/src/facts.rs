@@ -175,6 +175,31 @@ pub struct FileFacts {
     pub reexports: Vec<Reexport>,
     pub stores: Vec<SlotStore>,
     pub slot_reads: Vec<SlotRead>,
+    /// The `macro_rules!` macros this file defines, for invocations in other files.
+    pub macro_defs: Vec<MacroDefFact>,
+    /// Invocations of macros this file does not define, expanded by the join.
+    pub macro_calls: Vec<MacroCall>,
+}
+
+/// A `macro_rules!` definition, as text: token streams cannot cross threads.
+#[derive(Clone, Debug)]
+pub struct MacroDefFact {
+    pub name: String,
+    pub tokens: String,
+}
+
+/// An invocation of a macro the file does not define (`impl_adapter!(..)` with the macro in
+/// another file of the crate): the join expands it when the crate defines the name once.
+#[derive(Clone, Debug)]
+pub struct MacroCall {
+    pub name: String,
+    /// What is between the delimiters, as text.
+    pub tokens: String,
+    /// The module and item path prefix where it is invoked, and the `Self` type if any.
+    pub module: Vec<String>,
+    pub base: String,
+    pub self_type: Option<String>,
+    pub location: Location,
 }
 
 impl FileFacts {
@@ -219,6 +244,98 @@ pub fn collect(
     let mut out = c.out;
     out.flows = taint::flows(source, settings, unit, file, &out.reads);
     out
+}
+
+/// Std and logging macros, never looked up among the crate's own definitions.
+const KNOWN_MACROS: &[&str] = &[
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "cfg",
+    "column",
+    "compile_error",
+    "concat",
+    "dbg",
+    "debug",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "env",
+    "eprint",
+    "eprintln",
+    "error",
+    "file",
+    "format",
+    "format_args",
+    "include",
+    "include_bytes",
+    "include_str",
+    "info",
+    "line",
+    "macro_rules",
+    "matches",
+    "module_path",
+    "option_env",
+    "panic",
+    "paste",
+    "print",
+    "println",
+    "stringify",
+    "thread_local",
+    "todo",
+    "trace",
+    "unimplemented",
+    "unreachable",
+    "vec",
+    "warn",
+    "write",
+    "writeln",
+];
+
+/// The facts of one invocation of a macro defined in another file of the crate, every fact
+/// pointing at the invocation. `defs` holds the definition (first) and the crate's other
+/// macros it may invoke, as `(name, tokens)`. Functions the expansion declares are not added
+/// to the crate's (an approximation: their reads are still seen, at the invocation).
+pub fn expand_elsewhere(
+    settings: &Settings,
+    display: &str,
+    call: &MacroCall,
+    defs: &[(&str, &str)],
+) -> FileFacts {
+    let source = SourceFile::new(display.into(), display.to_owned(), String::new());
+    let parsed = |t: &str| {
+        let tokens: TokenStream = t.parse().ok()?;
+        crate::macro_rules::MacroDef::parse(&tokens).map(Rc::new)
+    };
+    let mut c = Collector {
+        source: &source,
+        settings,
+        out: FileFacts::empty(display),
+        scopes: Scopes::default(),
+        module: call.module.clone(),
+        item_base: vec![call.base.clone()],
+        self_type: call.self_type.iter().cloned().collect(),
+        pending_vars: Vec::new(),
+        override_loc: None,
+        macro_defs: defs
+            .iter()
+            .filter_map(|(n, t)| Some(((*n).to_owned(), parsed(t)?)))
+            .collect(),
+        macro_bodies: Vec::new(),
+        expanding: 0,
+        expanding_name: None,
+    };
+    let (Some(def), Ok(tokens)) = (
+        c.macro_defs.get(&call.name).cloned(),
+        call.tokens.parse::<TokenStream>(),
+    ) else {
+        return c.out;
+    };
+    c.scopes.push(true);
+    c.expand_with(&def, &call.name, &tokens, call.location);
+    c.scopes.pop();
+    c.flush_vars(0, Vec::new());
+    c.out
 }
 
 /// What an expression evaluates to while walking one function.
@@ -1404,6 +1521,7 @@ impl Collector<'_> {
             source: &'s SourceFile,
             defs: HashMap<String, Rc<crate::macro_rules::MacroDef>>,
             bodies: Vec<crate::source::ByteSpan>,
+            facts: Vec<MacroDefFact>,
         }
         impl<'ast> Visit<'ast> for Defs<'_> {
             fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
@@ -1414,6 +1532,10 @@ impl Collector<'_> {
                         (&m.ident, crate::macro_rules::MacroDef::parse(&m.mac.tokens))
                     {
                         self.defs.insert(ident.to_string(), Rc::new(def));
+                        self.facts.push(MacroDefFact {
+                            name: ident.to_string(),
+                            tokens: m.mac.tokens.to_string(),
+                        });
                     }
                 }
             }
@@ -1422,14 +1544,17 @@ impl Collector<'_> {
             source: self.source,
             defs: HashMap::new(),
             bodies: Vec::new(),
+            facts: Vec::new(),
         };
         d.visit_file(file);
         self.macro_defs = d.defs;
         self.macro_bodies = d.bodies;
+        self.out.macro_defs = d.facts;
     }
 
     /// Expands an invocation of a `macro_rules!` macro of this file and walks the expansion,
-    /// every fact pointing at the invocation. `false` when it is not one or does not expand.
+    /// every fact pointing at the invocation. `false` when it is not one or does not expand;
+    /// a macro this file does not define is recorded for the join (see [`expand_elsewhere`]).
     fn expand_macro(&mut self, mac: &syn::Macro) -> bool {
         const MAX_EXPANSION_DEPTH: usize = 8;
         let segs: Vec<String> = mac
@@ -1447,14 +1572,50 @@ impl Collector<'_> {
             return false;
         }
         let Some(def) = self.macro_defs.get(name).cloned() else {
+            if !KNOWN_MACROS.contains(&name.as_str()) {
+                // Printing a token stream is slow (every `quote!` of a derive crate is one);
+                // the source text between the delimiters is the same tokens, when there is one.
+                let tokens = if self.expanding == 0 {
+                    let group = self
+                        .source
+                        .slice(self.source.byte_span(mac.delimiter.span().join()));
+                    group
+                        .get(1..group.len().saturating_sub(1))
+                        .unwrap_or("")
+                        .to_owned()
+                } else {
+                    mac.tokens.to_string()
+                };
+                self.out.macro_calls.push(MacroCall {
+                    name: name.clone(),
+                    tokens,
+                    module: self.module.clone(),
+                    base: self.base().to_owned(),
+                    self_type: self.self_type.last().cloned(),
+                    location: self.loc(mac.span()),
+                });
+            }
             return false;
         };
-        let Some(tokens) = def.expand(&mac.tokens) else {
+        let at = Location::from_syn(self.source, mac.span());
+        self.expand_with(&def, name, &mac.tokens, at)
+    }
+
+    /// Walks the expansion of `name!` (defined by `def`) with `input`, every fact at `at`
+    /// unless an outer expansion already pins them.
+    fn expand_with(
+        &mut self,
+        def: &crate::macro_rules::MacroDef,
+        name: &str,
+        input: &TokenStream,
+        at: Location,
+    ) -> bool {
+        let Some(tokens) = def.expand(input) else {
             return false;
         };
         let outer = self.override_loc;
         if outer.is_none() {
-            self.override_loc = Some(Location::from_syn(self.source, mac.span()));
+            self.override_loc = Some(at);
             self.expanding_name = Some(format!("{name}!"));
         }
         self.expanding += 1;

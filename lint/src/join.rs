@@ -1,11 +1,16 @@
 //! The crate-wide join: facts from every file of a crate (string constants, functions that
 //! read the environment through a parameter) answer the questions rules could not settle
 //! while looking at one file.
+//!
+//! Macros too: a `macro_rules!` macro invoked in one file and defined in another is expanded
+//! here. Rust's textual scoping (`#[macro_use]`, definition order, `#[macro_export]` with
+//! `$crate::name!`) is approximated by the name alone, and only when the crate defines that
+//! name exactly once: two definitions of one name could be either, and the join does not guess.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::facts::{Arg, Callee, ConstFact, FileFacts, FlowSink, FnFact, NameExpr};
-use crate::facts::{Reexport, SlotRead};
+use crate::facts::{MacroCall, Reexport, SlotRead};
 use crate::finding::Location;
 use crate::taint::Flow;
 
@@ -31,6 +36,8 @@ pub enum QuestionKind {
     LibraryPath { candidates: Vec<String> },
     /// A name stored in a slot: does the crate read the environment through that slot?
     Store { slot: String, name: Arg },
+    /// An invocation of a macro defined in another file: what does its expansion read?
+    Macro(MacroCall),
 }
 
 /// Where the crate reads the environment through a slot.
@@ -68,6 +75,8 @@ pub struct CrateFacts {
     reexports: HashMap<String, String>,
     /// `crate::m` -> the targets of its glob `use`s.
     glob_reexports: HashMap<String, Vec<String>>,
+    /// Macro name -> its definition's tokens; `None` when the crate defines it more than once.
+    macros: HashMap<String, Option<String>>,
     /// Field name -> the types whose literals store into it (to pair a read of `x.field`,
     /// whose type is not known, with the one type that stores there).
     field_types: HashMap<String, HashSet<String>>,
@@ -129,6 +138,13 @@ impl CrateFacts {
                         .or_default()
                         .insert(ty.to_owned());
                 }
+            }
+            for def in &file.macro_defs {
+                facts
+                    .macros
+                    .entry(def.name.clone())
+                    .and_modify(|d| *d = None)
+                    .or_insert_with(|| Some(def.tokens.clone()));
             }
             for Reexport { path, target, glob } in &file.reexports {
                 if *glob {
@@ -251,6 +267,21 @@ impl CrateFacts {
         self.fns.iter().enumerate().filter_map(|(i, f)| {
             (!self.readers[i].is_empty() || self.via_slot[i].is_some()).then_some(f.name.as_str())
         })
+    }
+
+    /// The one definition of macro `name` in the crate, and the crate's other macros (defined
+    /// once) its body names, as `(name, tokens)`, the definition first.
+    pub fn macro_defs(&self, name: &str) -> Vec<(&str, &str)> {
+        let Some((key, Some(def))) = self.macros.get_key_value(name) else {
+            return Vec::new();
+        };
+        let mut out = vec![(key.as_str(), def.as_str())];
+        for (n, d) in &self.macros {
+            if let (Some(d), true) = (d, n != name && def.contains(n.as_str())) {
+                out.push((n.as_str(), d.as_str()));
+            }
+        }
+        out
     }
 
     /// The paths `path` may stand for through the crate's own `use`s (`crate::tg::Bot::new`

@@ -264,10 +264,17 @@ impl Matcher {
     }
 }
 
+/// An environment read in a macro body's tokens (printed with spaces: `std :: env :: var`).
+static ENV_IN_MACRO: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\benv\s*(::|!)|dotenv|\w_env\b").expect("the pattern compiles")
+});
+
 /// What the files walked so far declare that can make a call in a skipped file a finding:
 /// a function that reads the environment through a parameter called with a constant that
 /// holds a secret's name (`lookup(keys::SEARCH)`: neither spells `env` nor a secret's name),
-/// or a re-export of a catalogued library reader (`crate::Client::new()`).
+/// or a re-export of a catalogued library reader (`crate::Client::new()`), or an invocation of
+/// a macro whose body reads the environment or builds a secret's name
+/// (`provider_key!(openai)` with `stringify!($p)` in another file spells neither).
 #[derive(Debug, Default)]
 pub struct Declared {
     /// Functions that read through a parameter, and renaming re-exports of them.
@@ -276,6 +283,8 @@ pub struct Declared {
     consts: BTreeSet<String>,
     /// Re-exports of a catalogued library's items.
     library: BTreeSet<String>,
+    /// `name!` of the `macro_rules!` macros whose bodies spell a trigger of the first pass.
+    macros: BTreeSet<String>,
 }
 
 impl Declared {
@@ -287,8 +296,20 @@ impl Declared {
         reading_fns: impl IntoIterator<Item = String>,
         settings: &Settings,
     ) -> bool {
-        let before = self.readers.len() + self.consts.len() + self.library.len();
+        let before =
+            self.readers.len() + self.consts.len() + self.library.len() + self.macros.len();
         self.readers.extend(reading_fns);
+        // A body that reads the environment (`env::var`, `env!`, `dotenvy`, `from_env`) or
+        // spells a secret name's part as the patterns and the inventory do (`_API_KEY`: names
+        // are upper case; matched exactly, or every macro naming a `to_tokens` would count).
+        let names = secret_names(settings);
+        for def in files.clone().flat_map(|f| &f.macro_defs) {
+            if ENV_IN_MACRO.is_match(&def.tokens)
+                || names.iter().any(|n| def.tokens.contains(n.as_str()))
+            {
+                self.macros.insert(format!("{}!", def.name));
+            }
+        }
         let last = |path: &str| path.rsplit("::").next().unwrap_or(path).to_owned();
         // To a fixpoint: a constant or a re-export counts once what it passes on does.
         loop {
@@ -319,11 +340,12 @@ impl Declared {
                 break;
             }
         }
-        self.readers.len() + self.consts.len() + self.library.len() > before
+        self.readers.len() + self.consts.len() + self.library.len() + self.macros.len() > before
     }
 
     /// A skipped file needs the rules when it names a reader and a constant (or a credential
-    /// word, for a name the rule judges by its identifier), or a library re-export.
+    /// word, for a name the rule judges by its identifier), a library re-export, or a macro
+    /// that may read a secret.
     pub fn prefilter(&self) -> Prefilter {
         let words = self
             .consts
@@ -335,7 +357,8 @@ impl Declared {
             self.readers.iter().map(String::as_str).collect::<Vec<_>>(),
             words.collect(),
         ])
-        .or(Triggers::any(&self.library));
+        .or(Triggers::any(&self.library))
+        .or(Triggers::any(&self.macros));
         Prefilter {
             matcher: Matcher::build(&triggers),
         }

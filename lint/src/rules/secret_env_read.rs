@@ -7,7 +7,7 @@
 use crate::config::{NameKind, SecretName, Settings, suggested_id};
 use crate::context::FileContext;
 use crate::declare_rule;
-use crate::facts::{EnvRead, NameExpr};
+use crate::facts::{Arg, ConstFact, EnvRead, MacroCall, NameExpr};
 use crate::finding::{Finding, Location};
 use crate::join::{CrateFacts, ParamMode, Question, QuestionKind, SlotSite};
 use crate::prefilter::{self, Triggers};
@@ -41,12 +41,14 @@ declare_rule! {
     ///   crate later reads the environment through (`AuthData::FromEnv(name) => env::var(name)`
     ///   in another module) is flagged where it is stored, or where it is passed to the
     ///   function that stores it, with the place of the read.
-    /// - **Names built by macros**: an invocation of a `macro_rules!` macro of the same file
-    ///   is expanded with its arguments, so `provider_key!(openai)` reading
+    /// - **Names built by macros**: an invocation of a `macro_rules!` macro is expanded with
+    ///   its arguments, so `provider_key!(openai)` reading
     ///   `format!("{}_API_KEY", stringify!($p).to_uppercase())` is a read of `OPENAI_API_KEY`
     ///   at the invocation (`concat!`, `stringify!`, `paste!`'s `[<$p:upper _KEY>]` and case
     ///   conversions are followed); when part of the name is only known at run time, the
-    ///   invocation is an unverifiable read if the known part matches a secret pattern.
+    ///   invocation is an unverifiable read if the known part matches a secret pattern. The
+    ///   macro may be defined in another file of the crate (`#[macro_use]`, `$crate::name!`):
+    ///   it is found by name, and only when the crate defines that name once.
     ///
     /// A name is a secret when the inventory lists it (canonical, alias or deprecated alias;
     /// also non-sensitive managed settings, which must go through the resolver too) or when it
@@ -461,6 +463,15 @@ impl Rule for SecretEnvRead {
             };
             cx.ask(q);
         }
+        for call in &facts.macro_calls {
+            let q = Question {
+                rule: META.name,
+                path: cx.source.display.clone(),
+                location: call.location,
+                kind: QuestionKind::Macro(call.clone()),
+            };
+            cx.ask(q);
+        }
         for store in &facts.stores {
             let q = Question {
                 rule: META.name,
@@ -567,7 +578,110 @@ impl Rule for SecretEnvRead {
                     out.extend(f.map(|f| at_slot_read(f, site, false)));
                 }
             }
+            QuestionKind::Macro(call) => self.answer_macro(settings, facts, q, call, out),
             QuestionKind::Flow(_) => {}
         }
+    }
+}
+
+impl SecretEnvRead {
+    /// An invocation of a macro defined once elsewhere in the crate: its expansion's reads,
+    /// calls and stores are answered as if written at the invocation. Constants the expansion
+    /// declares (`const KEY_ENV: Option<&str> = $key;`) are inlined first, the crate's
+    /// constants do not hold them.
+    fn answer_macro(
+        &self,
+        settings: &Settings,
+        facts: &CrateFacts,
+        q: &Question,
+        call: &MacroCall,
+        out: &mut Vec<Finding>,
+    ) {
+        let defs = facts.macro_defs(&call.name);
+        let Some(&(_, def)) = defs.first() else {
+            return;
+        };
+        let sub = crate::facts::expand_elsewhere(settings, &q.path, call, &defs);
+        let inline = |a: &Arg| Arg {
+            expr: inline_consts(&a.expr, &sub.consts, 0),
+            location: a.location,
+        };
+        let ask = |kind| Question { kind, ..q.clone() };
+        let mut found = Vec::new();
+        for read in sub.reads.iter().filter(|r| !r.iterates_all) {
+            let name = inline(&read.name);
+            match &name.expr {
+                // A literal written in the body is reported at the definition.
+                NameExpr::Lit(n)
+                    if def.contains(&format!("{n:?}")) && !call.tokens.contains(n.as_str()) => {}
+                NameExpr::Dynamic(ident) => found.push(dynamic_finding(
+                    &q.path,
+                    name.location,
+                    ident,
+                    &Via::Reader(&read.reader),
+                )),
+                _ => self.answer(
+                    settings,
+                    facts,
+                    &ask(QuestionKind::EnvRead {
+                        reader: read.reader.clone(),
+                        name,
+                    }),
+                    &mut found,
+                ),
+            }
+        }
+        for c in &sub.calls {
+            let kind = QuestionKind::Call {
+                callee: c.callee.clone(),
+                args: c.args.iter().map(inline).collect(),
+            };
+            self.answer(settings, facts, &ask(kind), &mut found);
+        }
+        for c in &sub.library_calls {
+            let entry = settings.readers.get(c.entry);
+            found.extend(library_finding(settings, &q.path, c.location, entry));
+        }
+        for c in &sub.path_calls {
+            let kind = QuestionKind::LibraryPath {
+                candidates: c.candidates.clone(),
+            };
+            self.answer(settings, facts, &ask(kind), &mut found);
+        }
+        for s in &sub.stores {
+            let kind = QuestionKind::Store {
+                slot: s.slot.clone(),
+                name: inline(&s.name),
+            };
+            self.answer(settings, facts, &ask(kind), &mut found);
+        }
+        out.extend(found);
+    }
+}
+
+/// `expr` with the constants among `consts` replaced by their values.
+fn inline_consts(expr: &NameExpr, consts: &[ConstFact], depth: usize) -> NameExpr {
+    if depth > 16 {
+        return expr.clone();
+    }
+    let again = |e: &NameExpr| inline_consts(e, consts, depth + 1);
+    match expr {
+        NameExpr::Const(paths) => consts
+            .iter()
+            .find(|c| paths.contains(&c.path))
+            .map_or_else(|| expr.clone(), |c| again(&c.value)),
+        NameExpr::Concat(parts) => NameExpr::Concat(parts.iter().map(again).collect()),
+        NameExpr::List(items) => NameExpr::List(
+            items
+                .iter()
+                .map(|a| Arg {
+                    expr: again(&a.expr),
+                    location: a.location,
+                })
+                .collect(),
+        ),
+        NameExpr::Element(inner) => NameExpr::Element(Box::new(again(inner))),
+        NameExpr::Case(inner, upper) => NameExpr::Case(Box::new(again(inner)), *upper),
+        other => other.clone(),
     }
 }
