@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
@@ -11,7 +11,7 @@ use super::args::{CheckArgs, Cli, ColorChoice, FailOn};
 use super::{exit, print_error, write_stderr, write_stdout};
 use crate::baseline::{self, Baseline};
 use crate::changes::Changes;
-use crate::config::{self, ConfigError};
+use crate::config::{self, ConfigError, Settings};
 use crate::engine::{self, CheckOptions};
 use crate::git::Repo;
 use crate::render::{self, RenderOptions};
@@ -80,25 +80,8 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
 
 /// Checks what `args` name (the report every format renders; also `clippy`'s).
 pub(super) fn report(args: &CheckArgs) -> Result<Report, Failure> {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    // A missing path fails the run before configuration is discovered from it.
-    if let Some(missing) = paths.iter().find(|p| std::fs::metadata(p).is_err()) {
-        let mut message = WalkSetupError::Missing(missing.display().to_string()).to_string();
-        if let Some(name) = missing.to_str().filter(|n| is_subcommand(n)) {
-            // `vox-clavis-lint --format json check`: the subcommand came after an option.
-            message.push_str(&format!(
-                " (to run `{name}`, put it first: `vox-clavis-lint {name} [OPTIONS]`)"
-            ));
-        }
-        return Err(Failure::Message(message));
-    }
-
-    let settings = config::load(args.config.as_deref(), args.no_config, &paths[0])
-        .map_err(|e| Failure::Config(Box::new(e)))?;
+    let (paths, settings) =
+        paths_and_settings(&args.paths, args.config.as_deref(), args.no_config)?;
     if !args.quiet {
         for warning in &settings.warnings {
             write_stderr(&format!("warning: {warning}\n"));
@@ -144,6 +127,34 @@ pub(super) fn report(args: &CheckArgs) -> Result<Report, Failure> {
         baseline::apply(&mut report, &written, &|_| true);
     }
     Ok(report)
+}
+
+/// The paths a command was given (`.` when none) and the settings for them: `--config FILE`,
+/// none with `--no-config`, or the configuration discovered from the first path upward. A
+/// missing path fails the run before configuration is discovered from it.
+pub(super) fn paths_and_settings(
+    given: &[PathBuf],
+    config: Option<&Path>,
+    no_config: bool,
+) -> Result<(Vec<PathBuf>, Settings), Failure> {
+    let paths = if given.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        given.to_vec()
+    };
+    if let Some(missing) = paths.iter().find(|p| std::fs::metadata(p).is_err()) {
+        let mut message = WalkSetupError::Missing(missing.display().to_string()).to_string();
+        if let Some(name) = missing.to_str().filter(|n| is_subcommand(n)) {
+            // `vox-clavis-lint --format json check`: the subcommand came after an option.
+            message.push_str(&format!(
+                " (to run `{name}`, put it first: `vox-clavis-lint {name} [OPTIONS]`)"
+            ));
+        }
+        return Err(Failure::Message(message));
+    }
+    let settings =
+        config::load(config, no_config, &paths[0]).map_err(|e| Failure::Config(Box::new(e)))?;
+    Ok((paths, settings))
 }
 
 /// `--diff REV` and `--staged`: the lines to report on, and the repository whose index to

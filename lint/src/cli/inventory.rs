@@ -16,9 +16,9 @@
 use std::path::{Path, PathBuf};
 
 use super::args::{ColorChoice, InventoryArgs, InventoryFormat};
-use super::check::Failure;
+use super::check::{self, Failure};
 use super::{exit, print_error, write_stderr, write_stdout};
-use crate::config::{self, SecretSpec};
+use crate::config::SecretSpec;
 use crate::derived;
 
 /// The line that opens the generated block.
@@ -38,19 +38,8 @@ pub fn run(args: &InventoryArgs) -> u8 {
 }
 
 fn execute(args: &InventoryArgs) -> Result<u8, Failure> {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    if let Some(missing) = paths.iter().find(|p| std::fs::metadata(p).is_err()) {
-        return Err(Failure::Message(format!(
-            "path `{}` does not exist",
-            missing.display()
-        )));
-    }
-    let settings = config::load(args.config.as_deref(), args.no_config, &paths[0])
-        .map_err(|e| Failure::Config(Box::new(e)))?;
+    let (paths, settings) =
+        check::paths_and_settings(&args.paths, args.config.as_deref(), args.no_config)?;
     for warning in &settings.warnings {
         write_stderr(&format!("warning: {warning}\n"));
     }
