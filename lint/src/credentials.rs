@@ -138,9 +138,11 @@ pub const PREFIXES: &[&str] = &[
 /// Every known format, as one alternation so the text is scanned once. Word boundaries are
 /// ASCII (`(?-u)`), so `my_ghp_...` or `xAKIA...` are not keys, and non-ASCII text does not
 /// slow the scan down. Tokens whose alphabet includes `-` run greedily to their end.
-static KNOWN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x-u)
+static KNOWN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(KNOWN_PATTERN).expect("the credential patterns compile"));
+
+/// The pattern of [`KNOWN`], for the prefilter to look for in a file's text.
+pub const KNOWN_PATTERN: &str = r"(?x-u)
           \bsk-ant-[A-Za-z0-9]{2,16}-[A-Za-z0-9_-]{32,}
         | \bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{32,}
         | \bsk-[A-Za-z0-9]{32,}\b
@@ -152,10 +154,7 @@ static KNOWN: LazyLock<Regex> = LazyLock::new(|| {
         | \bAIza[A-Za-z0-9_-]{35}
         | -----BEGIN\x20[A-Z0-9\x20]*PRIVATE\x20KEY(?:\x20BLOCK)?-----
         | \beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}
-        ",
-    )
-    .expect("the credential patterns compile")
-});
+        ";
 
 /// Every credential of a known format in `text`, in order, placeholders left out.
 pub fn find(text: &str) -> Vec<Match> {

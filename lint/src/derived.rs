@@ -506,11 +506,11 @@ impl<'ast> Visit<'ast> for Finder<'_> {
         if self.skipped(attrs) {
             return;
         }
-        if let syn::Item::Enum(e) = item {
-            if matchers::derives(&e.attrs, DERIVE) {
-                let found = self.read_enum(e);
-                self.out.push(found);
-            }
+        if let syn::Item::Enum(e) = item
+            && matchers::derives(&e.attrs, DERIVE)
+        {
+            let found = self.read_enum(e);
+            self.out.push(found);
         }
         visit::visit_item(self, item);
     }

@@ -17,7 +17,7 @@ use crate::facts::{self, FileFacts};
 use crate::finding::{Finding, Location};
 use crate::git::{GitError, Repo};
 use crate::join::{CrateFacts, Question};
-use crate::prefilter::{self, Prefilter};
+use crate::prefilter::{self, Needs, Prefilter};
 use crate::report::Report;
 use crate::rule::RuleMeta;
 use crate::rules::{self, internal_error, unparsable_file};
@@ -159,11 +159,7 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
     if let Some(p) = progress {
         p.start(files.len());
     }
-    let prefilter = if options.no_prefilter {
-        Prefilter::off()
-    } else {
-        Prefilter::new(settings)
-    };
+    let prefilter = Prefilter::new(settings);
     let check_one = |i: usize, gate: Gate<'_>| {
         let r = check_file(settings, &files[i], units[i].clone(), staged.as_ref(), gate);
         proc_macro2::extra::invalidate_current_thread_spans();
@@ -173,7 +169,11 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
         (0..files.len())
             .into_par_iter()
             .map(|i| {
-                let r = check_one(i, Gate::Triggers(&prefilter));
+                let gate = Gate::Triggers {
+                    prefilter: &prefilter,
+                    walk_all: options.no_prefilter,
+                };
+                let r = check_one(i, gate);
                 if let Some(p) = progress {
                     p.file_done();
                 }
@@ -302,11 +302,11 @@ fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
                 f.identity = fingerprint::fallback_identity(text, f.location.span);
             }
         }
-        if report.findings.len() > before {
-            if let Some(text) = source {
-                let masked = crate::render::redact::file(&text, &mut report.findings[before..]);
-                report.sources.insert(facts.display.clone(), masked);
-            }
+        if report.findings.len() > before
+            && let Some(text) = source
+        {
+            let masked = crate::render::redact::file(&text, &mut report.findings[before..]);
+            report.sources.insert(facts.display.clone(), masked);
         }
     }
 }
@@ -382,19 +382,48 @@ fn finish(report: &mut Report) {
 }
 
 /// Which files the facts and rules walk: those with a rule's or a fact's trigger (the first
-/// pass, which parses every file), or those naming something declared elsewhere (the passes
-/// after it).
+/// pass, which syntax-checks every file), or those naming something declared elsewhere (the
+/// passes after it).
 #[derive(Clone, Copy)]
 enum Gate<'a> {
-    Triggers(&'a Prefilter),
+    /// `walk_all`: walk every file, needed or not (`--no-prefilter`).
+    Triggers {
+        prefilter: &'a Prefilter,
+        walk_all: bool,
+    },
     Declared(&'a Prefilter),
 }
 
+/// What one file gets.
+#[derive(Clone, Copy)]
+struct Plan {
+    /// How far the facts and the rules walk it; `None`: only its syntax is checked.
+    walk: Option<Needs>,
+    /// Its text holds a trigger of some rule: it is reported when syn cannot parse it, even
+    /// where rust-analyzer's grammar accepts it (see [`crate::syntax`]).
+    needed: bool,
+}
+
 impl Gate<'_> {
-    fn wants(self, text: &str) -> bool {
+    fn plan(self, text: &str) -> Plan {
         match self {
-            Gate::Triggers(p) => p.wants(text.as_bytes()),
-            Gate::Declared(p) => p.wants(text.as_bytes()),
+            Gate::Triggers {
+                prefilter,
+                walk_all,
+            } => {
+                let needs = prefilter.needs(text.as_bytes());
+                Plan {
+                    walk: if walk_all { Some(Needs::Flows) } else { needs },
+                    needed: needs.is_some(),
+                }
+            }
+            // Syntax-checked in the first pass, by its own triggers: whether the file must
+            // parse with syn does not depend on what other files declare (nor, then, on
+            // which of them the first pass walked).
+            Gate::Declared(p) => Plan {
+                walk: p.needs(text.as_bytes()),
+                needed: false,
+            },
         }
     }
 }
@@ -444,31 +473,39 @@ fn check_file(
             return result;
         }
     };
-    let wanted = gate.wants(&text);
-    if !wanted && matches!(gate, Gate::Declared(_)) {
-        // Parsed (so syntax-checked) in the first pass already.
+    let plan = gate.plan(&text);
+    if plan.walk.is_none() && matches!(gate, Gate::Declared(_)) {
+        // Syntax-checked in the first pass already.
         result.skipped = true;
         return result;
     }
     let source = SourceFile::new(file.path.clone(), file.display.clone(), text);
-    analyze(settings, source, result, wanted)
+    analyze(settings, source, result, plan)
 }
 
-/// Parses and checks one file's text; parse errors and panics become findings. Without
-/// `rules` the file is only parsed: a file no rule needs is still reported when it does not
-/// parse, but gets no facts and no rule walks it (it is `skipped`).
+/// Parses and checks one file's text; parse errors and panics become findings. A file the
+/// plan does not walk is only syntax-checked: it is still reported when it does not parse,
+/// but gets no facts and no rule walks it (it is `skipped`).
 fn analyze(
     settings: &Settings,
     source: SourceFile,
     mut result: FileResult,
-    rules: bool,
+    plan: Plan,
 ) -> FileResult {
     let unparsable =
         |message: String, location| unparsable_file::finding(&source.display, location, message);
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        if rules {
-            run_rules(settings, &source, &result.unit, &result.levels).map(Some)
+        if let Some(needs) = plan.walk {
+            match run_rules(settings, &source, &result.unit, &result.levels, needs) {
+                // syn's grammar is narrower than Rust's at the edges; a file no rule needs is
+                // reported only when it is not Rust at all.
+                Err(_) if !plan.needed && crate::syntax::parses(&source.text) => Ok(None),
+                outcome => outcome.map(Some),
+            }
+        } else if crate::syntax::parses(&source.text) {
+            Ok(None)
         } else {
+            // The error to report, in syn's words (or none: see `crate::syntax`).
             syn::parse_file(&source.text).map(|_| None)
         }
     }));
@@ -531,7 +568,11 @@ pub fn check_sources(settings: &Settings, sources: &[(&str, &str)]) -> Report {
             let source = SourceFile::new(display.into(), display.to_owned(), text.to_owned());
             let mut result = FileResult::new(display, unit.clone());
             result.levels = settings.levels_at(std::path::Path::new(display));
-            analyze(settings, source, result, true)
+            let plan = Plan {
+                walk: Some(Needs::Flows),
+                needed: true,
+            };
+            analyze(settings, source, result, plan)
         })
         .collect();
     let mut report = Report {
@@ -550,9 +591,15 @@ fn run_rules(
     source: &SourceFile,
     unit: &ModuleUnit,
     levels: &PathLevels,
+    needs: Needs,
 ) -> Result<RuleOutput, syn::Error> {
     let file = syn::parse_file(&source.text)?;
-    let facts = facts::collect(source, settings, unit, &file);
+    let facts = match needs {
+        Needs::Tree => FileFacts::empty(&source.display),
+        Needs::Facts | Needs::Flows => {
+            facts::collect(source, settings, unit, &file, needs == Needs::Flows)
+        }
+    };
     let mut cx = FileContext::new(source, settings, &facts);
     for rule in rules::all() {
         if levels.severity(&settings.rules, rule.meta()).is_some() {

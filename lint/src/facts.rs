@@ -211,12 +211,14 @@ impl FileFacts {
     }
 }
 
-/// Walks `file` once and collects its facts.
+/// Walks `file` once and collects its facts; with `flows`, also the flows of secret values
+/// into sinks (a second walk, see [`crate::taint`]).
 pub fn collect(
     source: &SourceFile,
     settings: &Settings,
     unit: &ModuleUnit,
     file: &syn::File,
+    flows: bool,
 ) -> FileFacts {
     let mut c = Collector {
         source,
@@ -242,7 +244,9 @@ pub fn collect(
     c.scopes.pop();
     c.flush_vars(0, Vec::new());
     let mut out = c.out;
-    out.flows = taint::flows(source, settings, unit, file, &out.reads);
+    if flows {
+        out.flows = taint::flows(source, settings, unit, file, &out.reads);
+    }
     out
 }
 
@@ -1072,51 +1076,49 @@ impl Collector<'_> {
                     let is_bang =
                         matches!(tts.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!');
                     if (id == "env" || id == "option_env") && is_bang {
-                        if let Some(TokenTree::Group(g)) = tts.get(i + 2) {
-                            if let Some(lit) = first_str_literal(&g.stream()) {
-                                let location = self.loc(lit.span());
-                                self.out.reads.push(EnvRead {
-                                    reader: format!("{id}!"),
-                                    name: Arg {
-                                        expr: NameExpr::Lit(lit.value()),
-                                        location,
-                                    },
-                                    call: location,
-                                    iterates_all: false,
-                                });
-                            }
+                        if let Some(TokenTree::Group(g)) = tts.get(i + 2)
+                            && let Some(lit) = first_str_literal(&g.stream())
+                        {
+                            let location = self.loc(lit.span());
+                            self.out.reads.push(EnvRead {
+                                reader: format!("{id}!"),
+                                name: Arg {
+                                    expr: NameExpr::Lit(lit.value()),
+                                    location,
+                                },
+                                call: location,
+                                iterates_all: false,
+                            });
                         }
                         i += 3;
                         continue;
                     }
                     let (segs, next) = read_path(&tts, i);
-                    if let Some(TokenTree::Group(g)) = tts.get(next) {
-                        if g.delimiter() == Delimiter::Parenthesis {
-                            let (first, rest) = segs.split_first().expect("path has a segment");
-                            let is_var =
-                                match self
-                                    .scopes
-                                    .resolve_segments(first, rest, &self.module, None)
-                                {
-                                    Resolved::Paths(c) => {
-                                        c.iter().any(|p| matchers::env_fn(p) == Some(EnvFn::Var))
-                                    }
-                                    Resolved::Local(_) => false,
-                                };
-                            if is_var {
-                                if let Some(lit) = first_str_literal(&g.stream()) {
-                                    let location = self.loc(lit.span());
-                                    self.out.reads.push(EnvRead {
-                                        reader: segs.join("::"),
-                                        name: Arg {
-                                            expr: NameExpr::Lit(lit.value()),
-                                            location,
-                                        },
-                                        call: location,
-                                        iterates_all: false,
-                                    });
+                    if let Some(TokenTree::Group(g)) = tts.get(next)
+                        && g.delimiter() == Delimiter::Parenthesis
+                    {
+                        let (first, rest) = segs.split_first().expect("path has a segment");
+                        let is_var =
+                            match self
+                                .scopes
+                                .resolve_segments(first, rest, &self.module, None)
+                            {
+                                Resolved::Paths(c) => {
+                                    c.iter().any(|p| matchers::env_fn(p) == Some(EnvFn::Var))
                                 }
-                            }
+                                Resolved::Local(_) => false,
+                            };
+                        if is_var && let Some(lit) = first_str_literal(&g.stream()) {
+                            let location = self.loc(lit.span());
+                            self.out.reads.push(EnvRead {
+                                reader: segs.join("::"),
+                                name: Arg {
+                                    expr: NameExpr::Lit(lit.value()),
+                                    location,
+                                },
+                                call: location,
+                                iterates_all: false,
+                            });
                         }
                     }
                     i = next;
@@ -1143,12 +1145,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             _ => &[],
         };
         if attrs.iter().any(matchers::is_test_attr) {
-            if let syn::Item::Mod(m) = item {
-                if m.content.is_none() {
-                    let mut path = self.module.clone();
-                    path.push(m.ident.to_string());
-                    self.out.test_modules.push(path.join("::"));
-                }
+            if let syn::Item::Mod(m) = item
+                && m.content.is_none()
+            {
+                let mut path = self.module.clone();
+                path.push(m.ident.to_string());
+                self.out.test_modules.push(path.join("::"));
             }
             if self.skip(attrs) {
                 return;
@@ -1654,13 +1656,13 @@ impl Collector<'_> {
     }
 
     fn constant(&mut self, path: String, expr: &Expr) {
-        if let Value::Name(value) = self.eval(expr) {
-            if !matches!(
+        if let Value::Name(value) = self.eval(expr)
+            && !matches!(
                 value,
                 NameExpr::Unknown | NameExpr::Dynamic(_) | NameExpr::Slot(_)
-            ) {
-                self.out.consts.push(ConstFact { path, value });
-            }
+            )
+        {
+            self.out.consts.push(ConstFact { path, value });
         }
         self.visit_expr(expr);
     }

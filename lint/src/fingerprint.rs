@@ -51,20 +51,20 @@ fn normalised(flagged: &str) -> String {
     let mut next_skip = skips.iter().peekable();
     let is_word = |c: char| c == '_' || c.is_alphanumeric();
     while pos < flagged.len() {
-        if let Some(&&(skip, literal)) = next_skip.peek() {
-            if skip.start <= pos {
-                next_skip.next();
-                if skip.end > pos {
-                    if literal {
-                        out.push_str("\"\"");
-                        gap = false;
-                    } else {
-                        gap = true;
-                    }
-                    pos = skip.end;
+        if let Some(&&(skip, literal)) = next_skip.peek()
+            && skip.start <= pos
+        {
+            next_skip.next();
+            if skip.end > pos {
+                if literal {
+                    out.push_str("\"\"");
+                    gap = false;
+                } else {
+                    gap = true;
                 }
-                continue;
+                pos = skip.end;
             }
+            continue;
         }
         let Some(c) = flagged[pos..].chars().next() else {
             break;

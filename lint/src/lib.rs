@@ -34,6 +34,7 @@ pub mod rules;
 pub mod scope;
 pub mod source;
 pub mod suppress;
+pub mod syntax;
 pub mod taint;
 pub mod unit;
 pub mod walk;

@@ -341,10 +341,10 @@ fn transcribe(
                 let (sep, _, used) = repetition_tail(&tts, i + 2)?;
                 let count = repeat_count(&g.stream(), b, at)?;
                 for k in 0..count {
-                    if k > 0 {
-                        if let Some(s) = &sep {
-                            out.push(s.clone());
-                        }
+                    if k > 0
+                        && let Some(s) = &sep
+                    {
+                        out.push(s.clone());
                     }
                     at.push(k);
                     transcribe(&g.stream(), b, at, out, budget)?;
@@ -465,10 +465,10 @@ pub fn paste(tokens: &TokenStream) -> TokenStream {
         .into_iter()
         .map(|t| match t {
             TokenTree::Group(g) => {
-                if g.delimiter() == Delimiter::Bracket {
-                    if let Some(ident) = pasted(&g.stream()) {
-                        return TokenTree::Ident(ident);
-                    }
+                if g.delimiter() == Delimiter::Bracket
+                    && let Some(ident) = pasted(&g.stream())
+                {
+                    return TokenTree::Ident(ident);
                 }
                 let mut ng = Group::new(g.delimiter(), paste(&g.stream()));
                 ng.set_span(g.span());
@@ -500,15 +500,15 @@ fn pasted(inner: &TokenStream) -> Option<Ident> {
             TokenTree::Punct(p) if p.as_char() == '_' => "_".to_owned(),
             _ => return None,
         };
-        if is(tts.get(i + 1), ':') {
-            if let Some(TokenTree::Ident(m)) = tts.get(i + 2) {
-                piece = match m.to_string().as_str() {
-                    "upper" => piece.to_uppercase(),
-                    "lower" => piece.to_lowercase(),
-                    _ => piece,
-                };
-                i += 2;
-            }
+        if is(tts.get(i + 1), ':')
+            && let Some(TokenTree::Ident(m)) = tts.get(i + 2)
+        {
+            piece = match m.to_string().as_str() {
+                "upper" => piece.to_uppercase(),
+                "lower" => piece.to_lowercase(),
+                _ => piece,
+            };
+            i += 2;
         }
         out.push_str(&piece);
         i += 1;

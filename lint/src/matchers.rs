@@ -128,15 +128,13 @@ fn collect_attr(meta: &syn::Meta, name: &str, out: &mut Vec<syn::Meta>) {
         out.push(meta.clone());
         return;
     }
-    if let syn::Meta::List(list) = meta {
-        if list.path.is_ident("cfg_attr") {
-            if let Ok(metas) =
-                list.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
-            {
-                for m in metas.iter().skip(1) {
-                    collect_attr(m, name, out);
-                }
-            }
+    if let syn::Meta::List(list) = meta
+        && list.path.is_ident("cfg_attr")
+        && let Ok(metas) =
+            list.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
+    {
+        for m in metas.iter().skip(1) {
+            collect_attr(m, name, out);
         }
     }
 }
@@ -205,14 +203,13 @@ pub fn split_chunks(tokens: &TokenStream) -> Vec<TokenStream> {
         // `name = value`, `name.sub = value`: keep the value.
         if let Some(eq) = cur.iter().position(|t| {
             matches!(t, TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == proc_macro2::Spacing::Alone)
-        }) {
-            if cur[..eq]
+        })
+            && cur[..eq]
                 .iter()
                 .all(|t| matches!(t, TokenTree::Ident(_)) || matches!(t, TokenTree::Punct(p) if p.as_char() == '.'))
             {
                 start = eq + 1;
             }
-        }
         while matches!(cur.get(start), Some(TokenTree::Punct(p)) if p.as_char() == '%' || p.as_char() == '?')
         {
             start += 1;

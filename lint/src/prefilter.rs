@@ -94,19 +94,44 @@ impl Triggers {
     }
 }
 
-/// Strings without which no environment variable is read: `std::env`, `env!`, clap's
-/// `#[arg(env)]`, `dotenvy`, `from_env`, `vars()` scans all spell `env`.
-pub const ENV_READ: &[&str] = &["env"];
+/// An environment read: `std::env`, `env!`, `option_env!`, clap's `#[arg(env)]`, `dotenvy`,
+/// `envy`, figment's `Env::`, and the built-in reader names (`from_env`, `getenv`,
+/// `env_var`, `*_env`). Matched as words: the `env` in `Environment`, `envelope` or
+/// `EnvFilter` reads nothing.
+const ENV_WORDS: &str = r"(?i)\benv\b|_env|\benv_var|getenv|dotenv|\benvy\b";
 
-/// The triggers of a secret's plain value appearing in a file: an expose method or an
+/// The triggers of an environment read: [`ENV_WORDS`], or the literal part of a configured
+/// `env-reader-names` glob (`fetch_*`: `fetch_`).
+pub fn env_reads(settings: &Settings) -> Triggers {
+    let patterns = &settings.rules.secret_env_read.env_reader_names.patterns;
+    let parts = patterns.iter().filter_map(|p| {
+        p.split(['*', '?', '[', ']', '{', '}'])
+            .max_by_key(|part| part.len())
+            .filter(|part| !part.is_empty())
+    });
+    Triggers::any(["env"])
+        .matching(ENV_WORDS)
+        .or(Triggers::any(parts))
+}
+
+/// Any one of `words` as a whole word (`expose`, not `exposed`).
+pub fn words<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Triggers {
+    let words: Vec<String> = words.into_iter().map(|w| w.as_ref().to_owned()).collect();
+    let pattern = format!(
+        r"\b(?:{})\b",
+        words
+            .iter()
+            .map(|w| regex::escape(w))
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    Triggers::any(&words).matching(&pattern)
+}
+
+/// The triggers of a secret's plain value appearing in a file: an expose method called or an
 /// environment read. The rules that follow values (logs, URLs, serializers) share them.
 pub fn secret_values(settings: &Settings) -> Triggers {
-    Triggers::any(
-        ENV_READ
-            .iter()
-            .map(|s| (*s).to_owned())
-            .chain(settings.taint.expose_methods.iter().cloned()),
-    )
+    env_reads(settings).or(words(&settings.taint.expose_methods))
 }
 
 /// The literal parts of the secret-name patterns and the inventory's names: a file that
@@ -137,85 +162,119 @@ fn secret_names(settings: &Settings) -> Vec<String> {
 /// The triggers of the facts other files of a crate can rely on: constants holding secret
 /// names, functions that read the environment, `#[cfg(test)] mod x;` when tests are skipped.
 fn fact_triggers(settings: &Settings) -> Triggers {
-    let mut t = Triggers::any(ENV_READ).or(Triggers::any(secret_names(settings)));
+    let mut t = env_reads(settings).or(Triggers::any(secret_names(settings)));
     if !settings.scan.tests {
-        t = t.or(Triggers::any(["test"]));
+        // A module in a file of its own is declared `mod name;`.
+        t = t.or(Triggers::any(["test"]).matching(r"\bmod\s+(r#)?\w+\s*;"));
     }
     t
 }
 
-/// The per-run automaton: every enabled rule's triggers and the facts' triggers.
+/// How much of a file's analysis a rule reads beyond the syntax tree: the facts walk and the
+/// taint walk cost more than most rules, so a file gets them only when a rule that reads them
+/// (or the crate-wide join) has a trigger in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Needs {
+    /// The syntax tree alone.
+    Tree,
+    /// The file's facts ([`crate::facts`]): environment reads, calls, constants.
+    Facts,
+    /// The facts and the flows of secret values into sinks ([`crate::taint`]).
+    Flows,
+}
+
+/// The per-run automaton: every enabled rule's triggers and the facts' triggers, each
+/// alternative tagged with what its rule [`Needs`].
 #[derive(Debug)]
 pub struct Prefilter {
-    /// `None`: some enabled rule may fire anywhere, so every file goes to the rules.
+    /// `None`: every file needs everything (some enabled rule may fire anywhere).
     matcher: Option<Matcher>,
 }
 
 #[derive(Debug)]
 struct Matcher {
     automaton: AhoCorasick,
-    /// Alternatives as groups of pattern ids, and their regular expressions.
-    alternatives: Vec<(Vec<Vec<usize>>, Option<Regex>)>,
+    /// Alternatives as groups of pattern ids, their regular expressions, and what a file
+    /// satisfying them needs.
+    alternatives: Vec<(Vec<Vec<usize>>, Option<Regex>, Needs)>,
 }
 
 impl Prefilter {
     /// Built from the rules enabled anywhere (a rule off by default but turned on by an
     /// `[[overrides]]` entry counts as enabled).
     pub fn new(settings: &Settings) -> Self {
-        let mut all = fact_triggers(settings);
+        let mut all = vec![(Needs::Facts, fact_triggers(settings))];
         for rule in rules::all() {
             if settings.enabled_anywhere(rule.meta()) {
-                all = all.or(rule.triggers(settings));
+                all.push((rule.needs(), rule.triggers(settings)));
             }
         }
-        if all.is_always() {
-            return Prefilter { matcher: None };
+        Prefilter::build(&all)
+    }
+
+    fn build(levels: &[(Needs, Triggers)]) -> Self {
+        if levels
+            .iter()
+            .any(|(needs, t)| *needs == Needs::Flows && t.is_always())
+        {
+            return Prefilter::off();
         }
         Prefilter {
-            matcher: Matcher::build(&all),
+            matcher: Matcher::build(levels),
         }
     }
 
-    /// Every file to the rules (for tests comparing runs with and without the prefilter).
+    /// Every file needs everything (for tests comparing runs with and without the prefilter).
     pub fn off() -> Self {
         Prefilter { matcher: None }
     }
 
     /// Whether the rules may find something in `text`.
     pub fn wants(&self, text: &[u8]) -> bool {
-        self.matcher.as_ref().is_none_or(|m| m.wants(text))
+        self.needs(text).is_some()
+    }
+
+    /// The most any rule (or the crate-wide join) needs of `text`; `None` when no rule can
+    /// fire in it.
+    pub fn needs(&self, text: &[u8]) -> Option<Needs> {
+        match &self.matcher {
+            Some(m) => m.needs(text),
+            None => Some(Needs::Flows),
+        }
     }
 }
 
 impl Matcher {
     /// `None` when an automaton or a pattern cannot be built (over the builder's limits):
-    /// every file goes to the rules then.
-    fn build(triggers: &Triggers) -> Option<Self> {
+    /// every file needs everything then.
+    fn build(levels: &[(Needs, Triggers)]) -> Option<Self> {
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut strings: Vec<String> = Vec::new();
         let mut alternatives = Vec::new();
-        for a in &triggers.alternatives {
-            let groups = a
-                .groups
-                .iter()
-                .map(|group| {
-                    group
-                        .iter()
-                        .map(|s| {
-                            let s = s.to_ascii_lowercase();
-                            *ids.entry(s.clone()).or_insert_with(|| {
-                                strings.push(s);
-                                strings.len() - 1
+        for (needs, triggers) in levels {
+            for a in &triggers.alternatives {
+                let groups = a
+                    .groups
+                    .iter()
+                    .map(|group| {
+                        group
+                            .iter()
+                            .map(|s| {
+                                let s = s.to_ascii_lowercase();
+                                *ids.entry(s.clone()).or_insert_with(|| {
+                                    strings.push(s);
+                                    strings.len() - 1
+                                })
                             })
-                        })
-                        .collect()
-                })
-                .collect();
-            let regex = match &a.pattern {
-                Some(p) => Some(Regex::new(p).ok()?),
-                None => None,
-            };
-            alternatives.push((groups, regex));
+                            .collect()
+                    })
+                    .collect();
+                let regex = match &a.pattern {
+                    Some(p) => Some(Regex::new(p).ok()?),
+                    None => None,
+                };
+                alternatives.push((groups, regex, *needs));
+            }
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -228,39 +287,39 @@ impl Matcher {
         })
     }
 
-    fn wants(&self, text: &[u8]) -> bool {
+    fn needs(&self, text: &[u8]) -> Option<Needs> {
         let mut seen = vec![false; self.automaton.patterns_len()];
-        // Each alternative's regex runs at most once per file.
-        let mut regex_tried = vec![false; self.alternatives.len()];
-        let mut satisfied = |seen: &[bool]| {
-            self.alternatives
-                .iter()
-                .enumerate()
-                .any(|(i, (groups, regex))| {
-                    groups.iter().all(|g| g.iter().any(|&id| seen[id]))
-                        && match regex {
-                            None => true,
-                            Some(_) if regex_tried[i] => false,
-                            Some(r) => {
-                                regex_tried[i] = true;
-                                r.is_match(text)
-                            }
-                        }
-                })
+        // Each alternative is satisfied (and its regex tried) at most once per file.
+        let mut done = vec![false; self.alternatives.len()];
+        let mut best: Option<Needs> = None;
+        let mut settle = |seen: &[bool], best: &mut Option<Needs>| {
+            for (i, (groups, regex, needs)) in self.alternatives.iter().enumerate() {
+                if done[i]
+                    || Some(*needs) <= *best
+                    || !groups.iter().all(|g| g.iter().any(|&id| seen[id]))
+                {
+                    continue;
+                }
+                done[i] = true;
+                if regex.as_ref().is_none_or(|r| r.is_match(text)) {
+                    *best = Some(*needs);
+                }
+            }
+            *best == Some(Needs::Flows)
         };
-        if satisfied(&seen) {
-            return true;
+        if settle(&seen, &mut best) {
+            return best;
         }
         for m in self.automaton.find_overlapping_iter(text) {
             let id = m.pattern().as_usize();
             if !seen[id] {
                 seen[id] = true;
-                if satisfied(&seen) {
-                    return true;
+                if settle(&seen, &mut best) {
+                    break;
                 }
             }
         }
-        false
+        best
     }
 }
 
@@ -359,9 +418,7 @@ impl Declared {
         ])
         .or(Triggers::any(&self.library))
         .or(Triggers::any(&self.macros));
-        Prefilter {
-            matcher: Matcher::build(&triggers),
-        }
+        Prefilter::build(&[(Needs::Flows, triggers)])
     }
 }
 
@@ -401,9 +458,7 @@ mod tests {
     use super::*;
 
     fn matcher(t: Triggers) -> Prefilter {
-        Prefilter {
-            matcher: Matcher::build(&t),
-        }
+        Prefilter::build(&[(Needs::Flows, t)])
     }
 
     #[test]

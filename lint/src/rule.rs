@@ -5,7 +5,7 @@ use crate::context::FileContext;
 use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::join::{CrateFacts, Question};
-use crate::prefilter::Triggers;
+use crate::prefilter::{Needs, Triggers};
 
 /// Where rule pages are published: a rule's page is `DOCS_BASE_URL` + name + `.md` (SARIF
 /// `helpUri`).
@@ -54,6 +54,14 @@ pub trait Rule: Send + Sync {
     /// own, and `lint/tests/fixtures.rs` runs every fixture with and without them.
     fn triggers(&self, _settings: &Settings) -> Triggers {
         Triggers::always()
+    }
+
+    /// What the rule reads besides the tree: a file whose triggers are all of rules that
+    /// need less is spared the facts walk, or the taint walk ([`Needs`]). A rule that needs
+    /// less than it says sees empty facts in such a file and misses what it should find; the
+    /// fixture test runs every case with and without the prefilter to catch that.
+    fn needs(&self) -> Needs {
+        Needs::Flows
     }
 
     fn answer(

@@ -174,10 +174,10 @@ impl Scopes {
         }
         let mut globs = Vec::new();
         for scope in self.stack.iter().rev() {
-            if rest.is_empty() {
-                if let Some(b) = scope.locals.get(first) {
-                    return Resolved::Local(b.clone());
-                }
+            if rest.is_empty()
+                && let Some(b) = scope.locals.get(first)
+            {
+                return Resolved::Local(b.clone());
             }
             if let Some(p) = scope.items.get(first) {
                 return Resolved::Paths(vec![join(p)]);

@@ -271,10 +271,10 @@ pub fn answer_flow(
     describe: Describe,
     out: &mut Vec<Finding>,
 ) {
-    if let QuestionKind::Flow(flow) = &q.kind {
-        if let Some(secret) = resolve_source(settings, facts, &flow.source) {
-            out.push(flow_finding(meta, &q.path, flow, &secret, describe));
-        }
+    if let QuestionKind::Flow(flow) = &q.kind
+        && let Some(secret) = resolve_source(settings, facts, &flow.source)
+    {
+        out.push(flow_finding(meta, &q.path, flow, &secret, describe));
     }
 }
 
@@ -337,7 +337,7 @@ mod tests {
             module: vec!["crate".into()],
             in_test_dir: false,
         };
-        facts::collect(&source, settings, &unit, &file).flows
+        facts::collect(&source, settings, &unit, &file, true).flows
     }
 
     /// `(kind, line, sink)` of each flow.

@@ -38,13 +38,13 @@ fn execute(args: &InitArgs) -> Result<(), String> {
         return Err(format!("`{}` is not a directory", dir.display()));
     }
     let target = dir.join(CONFIG_FILE_NAMES[0]);
-    if !args.force {
-        if let Some(existing) = existing_config(&dir) {
-            return Err(format!(
-                "{existing} already configures vox-clavis-lint here; pass `--force` to write `{}` anyway",
-                target.display()
-            ));
-        }
+    if !args.force
+        && let Some(existing) = existing_config(&dir)
+    {
+        return Err(format!(
+            "{existing} already configures vox-clavis-lint here; pass `--force` to write `{}` anyway",
+            target.display()
+        ));
     }
 
     let found = scan(&dir)?;

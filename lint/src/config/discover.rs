@@ -78,10 +78,10 @@ pub(crate) fn discover_until(
             }
         }
         let manifest = dir.join("Cargo.toml");
-        if manifest.is_file() {
-            if let Some(found) = cargo_manifest(&manifest, warnings) {
-                return Ok(Some(found));
-            }
+        if manifest.is_file()
+            && let Some(found) = cargo_manifest(&manifest, warnings)
+        {
+            return Ok(Some(found));
         }
         if Some(dir) == ceiling {
             break;

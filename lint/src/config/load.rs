@@ -128,12 +128,11 @@ fn source(path: &Path, text: String) -> NamedSource<String> {
 
 /// `path` relative to the working directory when it lies below it, else as is.
 pub(crate) fn display_path(path: &Path) -> String {
-    if let Ok(cwd) = std::env::current_dir() {
-        if let Ok(rel) = path.strip_prefix(&cwd) {
-            if !rel.as_os_str().is_empty() {
-                return rel.display().to_string();
-            }
-        }
+    if let Ok(cwd) = std::env::current_dir()
+        && let Ok(rel) = path.strip_prefix(&cwd)
+        && !rel.as_os_str().is_empty()
+    {
+        return rel.display().to_string();
     }
     path.display().to_string()
 }

@@ -15,7 +15,7 @@ use crate::facts::NameExpr;
 use crate::finding::Location;
 use crate::literals;
 use crate::matchers;
-use crate::prefilter::Triggers;
+use crate::prefilter::{Needs, Triggers};
 use crate::rule::{Rule, RuleMeta};
 use crate::source::ByteSpan;
 
@@ -161,6 +161,10 @@ fn env_call(candidates: &[String], name: &str, is_method: bool, nargs: usize) ->
 impl Rule for DeprecatedSecretAlias {
     fn meta(&self) -> &'static RuleMeta {
         META
+    }
+
+    fn needs(&self) -> Needs {
+        Needs::Facts
     }
 
     /// A deprecated alias is spelled whole, or assembled by `concat!`.

@@ -20,7 +20,7 @@ use crate::credentials;
 use crate::declare_rule;
 use crate::literals::{self, StrLit};
 use crate::matchers::{self, names_credential};
-use crate::prefilter::Triggers;
+use crate::prefilter::{Needs, Triggers};
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -111,6 +111,10 @@ impl Rule for HardcodedSecret {
         META
     }
 
+    fn needs(&self) -> Needs {
+        Needs::Tree
+    }
+
     /// A known format's prefix; or a word that makes a name a credential's with a literal
     /// that starts with 16 characters of the token alphabet; or an authorization header value.
     fn triggers(&self, _settings: &Settings) -> Triggers {
@@ -118,6 +122,7 @@ impl Rule for HardcodedSecret {
             .iter()
             .chain(&["api", "bearer", "auth"]);
         Triggers::any(credentials::PREFIXES)
+            .matching(credentials::KNOWN_PATTERN)
             .or(Triggers::any(words).matching(r#""[A-Za-z0-9+/=_-]{16}"#))
             .or(Triggers::any(["bearer", "basic"])
                 .matching(r"(?i)(?:bearer|basic) [A-Za-z0-9+/=_.~-]"))
@@ -764,10 +769,10 @@ impl Contexts {
         let mut spans = Vec::new();
         value_literals(arg, &mut spans, 0);
         for span in spans {
-            if let Some(place) = self.places.get_mut(&position(span)) {
-                if matches!(place.how, How::Argument) {
-                    place.name = callee.to_owned();
-                }
+            if let Some(place) = self.places.get_mut(&position(span))
+                && matches!(place.how, How::Argument)
+            {
+                place.name = callee.to_owned();
             }
         }
     }

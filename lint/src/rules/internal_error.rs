@@ -3,7 +3,7 @@
 use crate::config::Settings;
 use crate::declare_rule;
 use crate::finding::{Finding, Location};
-use crate::prefilter::Triggers;
+use crate::prefilter::{Needs, Triggers};
 use crate::rule::{Rule, RuleMeta};
 
 /// The finding for a file whose check panicked with `what`.
@@ -43,6 +43,10 @@ declare_rule! {
 impl Rule for InternalError {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+
+    fn needs(&self) -> Needs {
+        Needs::Tree
     }
 
     fn triggers(&self, _settings: &Settings) -> Triggers {

@@ -8,7 +8,7 @@ use crate::config::Settings;
 use crate::declare_rule;
 use crate::directives;
 use crate::finding::{Finding, Location};
-use crate::prefilter::Triggers;
+use crate::prefilter::{Needs, Triggers};
 use crate::rule::{Rule, RuleMeta};
 
 /// The finding for a suppression comment at `location` with `problem`.
@@ -63,6 +63,10 @@ declare_rule! {
 impl Rule for InvalidSuppression {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+
+    fn needs(&self) -> Needs {
+        Needs::Tree
     }
 
     fn triggers(&self, _settings: &Settings) -> Triggers {

@@ -9,7 +9,7 @@ use crate::config::Settings;
 use crate::context::FileContext;
 use crate::declare_rule;
 use crate::derived;
-use crate::prefilter::Triggers;
+use crate::prefilter::{Needs, Triggers};
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -85,6 +85,10 @@ const META: &RuleMeta = &InventoryConflict::META;
 impl Rule for InventoryConflict {
     fn meta(&self) -> &'static RuleMeta {
         META
+    }
+
+    fn needs(&self) -> Needs {
+        Needs::Tree
     }
 
     /// Only a file that derives `SecretInventory` holds an inventory enum.

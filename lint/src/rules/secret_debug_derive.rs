@@ -16,7 +16,7 @@ use crate::context::FileContext;
 use crate::declare_rule;
 use crate::finding::Location;
 use crate::matchers;
-use crate::prefilter::Triggers;
+use crate::prefilter::{Needs, Triggers};
 use crate::rule::{Rule, RuleMeta};
 use crate::source::ByteSpan;
 
@@ -114,31 +114,41 @@ impl Rule for SecretDebugDerive {
         META
     }
 
-    /// `Debug` and the head noun of a credential's field name (`token`, `key` after one of
-    /// its qualifiers, ...), or an inventory name.
+    fn needs(&self) -> Needs {
+        Needs::Tree
+    }
+
+    /// `Debug`, and a name whose last word (before [`VALUE_SUFFIXES`] and digits) is a head
+    /// noun, after one of its qualifiers where it needs one ([`secret_words`]), or an
+    /// inventory name.
     fn triggers(&self, settings: &Settings) -> Triggers {
         let debug = || vec!["Debug".to_owned()];
-        let heads = SECRET_HEADS.iter().map(|w| (*w).to_owned()).chain(
-            settings
-                .inventory
-                .specs()
-                .iter()
-                .flat_map(|s| s.names())
-                .map(|(n, _)| n.to_owned()),
-        );
+        let alt = |list: &[&str]| list.join("|");
+        // What may follow the head within the identifier: `token_value`, `apiKey2`, `TOKEN_B`.
+        let tail = format!(r"(?:_?(?:{}|[0-9]+))*\b", alt(VALUE_SUFFIXES));
         let qualified = |head: &[&str], qualifiers: &[&str]| {
-            Triggers::all([
-                debug(),
-                head.iter().map(|h| (*h).to_owned()).collect(),
-                qualifiers.iter().map(|q| (*q).to_owned()).collect(),
-            ])
+            Triggers::all([debug(), head.iter().map(|h| (*h).to_owned()).collect()]).matching(
+                &format!(r"(?i)(?:{})[0-9_]*(?:{}){tail}", alt(qualifiers), alt(head)),
+            )
         };
-        Triggers::all([debug(), heads.collect()])
-            .or(qualified(&["key"], KEY_QUALIFIERS))
-            .or(qualified(&["tokens"], TOKENS_QUALIFIERS))
-            .or(qualified(&["header"], &["auth"]))
-            .or(qualified(&["url", "uri"], &["database", "webhook"]))
-            .or(qualified(&["string"], &["connection"]))
+        let inventory: Vec<String> = settings
+            .inventory
+            .specs()
+            .iter()
+            .flat_map(|s| s.names())
+            .map(|(n, _)| n.to_owned())
+            .collect();
+        Triggers::all([
+            debug(),
+            SECRET_HEADS.iter().map(|h| (*h).to_owned()).collect(),
+        ])
+        .matching(&format!(r"(?i)(?:{}){tail}", alt(SECRET_HEADS)))
+        .or(Triggers::all([debug(), inventory]))
+        .or(qualified(&["key", "keys"], KEY_QUALIFIERS))
+        .or(qualified(&["tokens"], TOKENS_QUALIFIERS))
+        .or(qualified(&["header"], &["auth", "authorization"]))
+        .or(qualified(&["url", "uri"], &["database", "webhook"]))
+        .or(qualified(&["string"], &["connection"]))
     }
 
     fn check(&self, cx: &mut FileContext<'_>, file: &syn::File) {
@@ -729,10 +739,11 @@ fn plain_type(ty: &syn::Type, aliases: &HashMap<String, syn::Type>, depth: usize
                     .collect(),
                 _ => Vec::new(),
             };
-            if p.path.segments.len() == 1 && args.is_empty() {
-                if let Some(aliased) = aliases.get(&name) {
-                    return next(aliased);
-                }
+            if p.path.segments.len() == 1
+                && args.is_empty()
+                && let Some(aliased) = aliases.get(&name)
+            {
+                return next(aliased);
             }
             let n = name.as_str();
             if PLAIN_LEAVES.contains(&n) {

@@ -10,7 +10,7 @@ use crate::declare_rule;
 use crate::facts::{Arg, ConstFact, EnvRead, MacroCall, NameExpr};
 use crate::finding::{Finding, Location};
 use crate::join::{CrateFacts, ParamMode, Question, QuestionKind, SlotSite};
-use crate::prefilter::{self, Triggers};
+use crate::prefilter::{self, Needs, Triggers};
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -419,9 +419,13 @@ impl Rule for SecretEnvRead {
         META
     }
 
+    fn needs(&self) -> Needs {
+        Needs::Facts
+    }
+
     fn triggers(&self, settings: &Settings) -> Triggers {
         // Library entry points that read for their caller need not spell `env`.
-        Triggers::any(prefilter::ENV_READ).or(settings.readers.triggers())
+        prefilter::env_reads(settings).or(settings.readers.triggers())
     }
 
     fn check(&self, cx: &mut FileContext<'_>, _file: &syn::File) {

@@ -18,7 +18,7 @@ use crate::facts::{Arg, Callee, NameExpr};
 use crate::finding::{Finding, Location};
 use crate::join::{CrateFacts, ParamMode, Question, QuestionKind};
 use crate::matchers;
-use crate::prefilter::{self, Triggers};
+use crate::prefilter::{Needs, Triggers};
 use crate::rule::{Rule, RuleMeta};
 use crate::scope::{Resolved, Scopes};
 
@@ -238,18 +238,25 @@ impl Rule for SecretEnvWrite {
         META
     }
 
-    /// Exports spell `env` (`std::env::set_var`, `.env(..)`, `.envs(..)`), or xshell's `set_var`.
+    fn needs(&self) -> Needs {
+        Needs::Facts
+    }
+
+    /// Exports spell `env` or `envs` as a word (`std::env::set_var`, `.env(..)`,
+    /// `.envs(..)`), or xshell's `set_var`.
     fn triggers(&self, _settings: &Settings) -> Triggers {
-        Triggers::any(prefilter::ENV_READ.iter().chain(&["set_var"]))
+        Triggers::any(["env"])
+            .matching(r"(?i)\benvs?\b")
+            .or(Triggers::any(["set_var"]))
     }
 
     fn check(&self, cx: &mut FileContext<'_>, file: &syn::File) {
         let facts = cx.facts;
         for call in &facts.calls {
-            if let Some((writer, index)) = writer(&call.callee, call.args.len()) {
-                if let Some(arg) = call.args.get(index) {
-                    settle(cx, writer, arg);
-                }
+            if let Some((writer, index)) = writer(&call.callee, call.args.len())
+                && let Some(arg) = call.args.get(index)
+            {
+                settle(cx, writer, arg);
             }
         }
         if !cx.source.text.contains("envs") {
@@ -620,10 +627,10 @@ impl<'ast> Visit<'ast> for EnvsWalker<'_, '_, 'ast> {
         self.self_type
             .push(format!("{}::{ty}", self.module.join("::")));
         for item in &i.items {
-            if let syn::ImplItem::Fn(f) = item {
-                if !self.skip(&f.attrs) {
-                    self.function(|w| w.visit_block(&f.block));
-                }
+            if let syn::ImplItem::Fn(f) = item
+                && !self.skip(&f.attrs)
+            {
+                self.function(|w| w.visit_block(&f.block));
             }
         }
         self.self_type.pop();
@@ -685,10 +692,10 @@ impl<'ast> Visit<'ast> for EnvsWalker<'_, '_, 'ast> {
                 ("extend", [collection]) => Some(Bound::Value(collection)),
                 _ => None,
             };
-            if let Some(b) = bound {
-                if let Some(list) = self.frames.iter_mut().rev().find_map(|f| f.get_mut(&var)) {
-                    list.push(b);
-                }
+            if let Some(b) = bound
+                && let Some(list) = self.frames.iter_mut().rev().find_map(|f| f.get_mut(&var))
+            {
+                list.push(b);
             }
         }
         if method == "envs" && m.args.len() == 1 {

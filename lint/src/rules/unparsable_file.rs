@@ -3,7 +3,7 @@
 use crate::config::Settings;
 use crate::declare_rule;
 use crate::finding::{Finding, Location};
-use crate::prefilter::Triggers;
+use crate::prefilter::{Needs, Triggers};
 use crate::rule::{Rule, RuleMeta};
 
 /// The finding for a file at `path` that could not be checked.
@@ -16,6 +16,13 @@ declare_rule! {
     /// ## What it does
     /// Reports a `.rs` file that could not be checked: it could not be read, is not valid
     /// UTF-8, or does not parse as Rust. The finding points at the parser's error location.
+    ///
+    /// Every file is syntax-checked. A file in which some rule could fire (it holds one of
+    /// the rule's triggers, see `lint/src/prefilter.rs`) is parsed with syn, and reported
+    /// whenever syn cannot parse it: the rules could not look inside. Any other file is
+    /// checked with rust-analyzer's parser, which builds no tree, and reported when that
+    /// parser rejects it too; so Rust that syn does not know (cargo-script front matter,
+    /// edition-2015 bare trait objects) is not reported in a file no rule needs.
     ///
     /// ## Why is this bad?
     /// A file the linter cannot parse is a file it cannot vouch for. Skipping it silently would
@@ -46,6 +53,10 @@ declare_rule! {
 impl Rule for UnparsableFile {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+
+    fn needs(&self) -> Needs {
+        Needs::Tree
     }
 
     fn triggers(&self, _settings: &Settings) -> Triggers {

@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::declare_rule;
 use crate::directives;
 use crate::finding::{Finding, Location};
-use crate::prefilter::Triggers;
+use crate::prefilter::{Needs, Triggers};
 use crate::rule::{Rule, RuleMeta};
 
 /// The finding for `rule`, allowed at `location` (its name in the comment) to no effect.
@@ -73,6 +73,10 @@ declare_rule! {
 impl Rule for UnusedSuppression {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+
+    fn needs(&self) -> Needs {
+        Needs::Tree
     }
 
     fn triggers(&self, _settings: &Settings) -> Triggers {

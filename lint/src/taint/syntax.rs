@@ -473,10 +473,11 @@ pub(super) fn log_chunks(tokens: &TokenStream) -> Vec<Chunk> {
 
 fn push_chunk(toks: Vec<TokenTree>, out: &mut Vec<Chunk>) {
     // `target: ..`, `parent: ..`, `name: ..`: options of the macro, not values.
-    if let [TokenTree::Ident(_), TokenTree::Punct(p), ..] = toks.as_slice() {
-        if p.as_char() == ':' && p.spacing() == Spacing::Alone {
-            return;
-        }
+    if let [TokenTree::Ident(_), TokenTree::Punct(p), ..] = toks.as_slice()
+        && p.as_char() == ':'
+        && p.spacing() == Spacing::Alone
+    {
+        return;
     }
     let mut start = 0;
     let mut name = None;

@@ -563,14 +563,15 @@ impl<'a> Walker<'a> {
 
     fn call_closure(&mut self, closure: &Closure, args: &[Taint]) -> Taint {
         let mut ret = closure.ret.clone();
-        if let Some(body) = &closure.body {
-            if args.iter().any(Taint::is_tainted) && self.calls < MAX_CLOSURE_CALLS && self.fuel > 0
-            {
-                self.calls += 1;
-                let again = self.run_closure(body, args);
-                self.calls -= 1;
-                ret.join(&again);
-            }
+        if let Some(body) = &closure.body
+            && args.iter().any(Taint::is_tainted)
+            && self.calls < MAX_CLOSURE_CALLS
+            && self.fuel > 0
+        {
+            self.calls += 1;
+            let again = self.run_closure(body, args);
+            self.calls -= 1;
+            ret.join(&again);
         }
         ret
     }
@@ -610,11 +611,11 @@ impl<'a> Walker<'a> {
                     }
                     place => {
                         self.assign_place(place, &t, true);
-                        if let Expr::Path(p) = place {
-                            if let Some(i) = p.path.get_ident() {
-                                let text = self.text_of(&a.right);
-                                self.set_text(&i.to_string(), text);
-                            }
+                        if let Expr::Path(p) = place
+                            && let Some(i) = p.path.get_ident()
+                        {
+                            let text = self.text_of(&a.right);
+                            self.set_text(&i.to_string(), text);
                         }
                     }
                 }
@@ -786,16 +787,16 @@ impl<'a> Walker<'a> {
             }
             syn::BinOp::AddAssign(_) => {
                 let right = self.eval(&b.right);
-                if let Some((root, fields, _)) = place_root(&b.left) {
-                    if fields.is_empty() {
-                        let text = self.local_text(&root);
-                        if right.is_tainted() && text.in_url() {
-                            let at = self.loc(b.right.span());
-                            self.flow(SinkKind::Url, "`+=`", at, &right);
-                        }
-                        let piece = self.text_of(&b.right);
-                        self.set_text(&root, text.then(&piece));
+                if let Some((root, fields, _)) = place_root(&b.left)
+                    && fields.is_empty()
+                {
+                    let text = self.local_text(&root);
+                    if right.is_tainted() && text.in_url() {
+                        let at = self.loc(b.right.span());
+                        self.flow(SinkKind::Url, "`+=`", at, &right);
                     }
+                    let piece = self.text_of(&b.right);
+                    self.set_text(&root, text.then(&piece));
                 }
                 if right.is_tainted() {
                     self.assign_place(&b.left, &right.whole(), false);
@@ -942,10 +943,11 @@ impl<'a> Walker<'a> {
             let sink = spec.display();
             self.args_flow(SinkKind::Log, &sink, c.args.iter(), args);
         }
-        if written.len() >= 2 && written.last().is_some_and(|l| l == "parse_with_params") {
-            if let (Some(arg), Some(t)) = (c.args.iter().nth(1), args.get(1)) {
-                self.url_pairs(arg, "`Url::parse_with_params`", t);
-            }
+        if written.len() >= 2
+            && written.last().is_some_and(|l| l == "parse_with_params")
+            && let (Some(arg), Some(t)) = (c.args.iter().nth(1), args.get(1))
+        {
+            self.url_pairs(arg, "`Url::parse_with_params`", t);
         }
     }
 
@@ -1055,22 +1057,22 @@ impl<'a> Walker<'a> {
         let first = m.args.first();
         match name {
             "expect" | "context" | "wrap_err" => {
-                if let (Some(e), Some(t)) = (first, args.first()) {
-                    if t.is_tainted() {
-                        let at = self.loc(e.span());
-                        self.flow(SinkKind::Log, &format!("`.{name}(..)`"), at, t);
-                    }
+                if let (Some(e), Some(t)) = (first, args.first())
+                    && t.is_tainted()
+                {
+                    let at = self.loc(e.span());
+                    self.flow(SinkKind::Log, &format!("`.{name}(..)`"), at, t);
                 }
             }
             "with_context" | "wrap_err_with" => {
-                if let Some(e) = first {
-                    if rets.is_tainted() {
-                        let at = match strip_parens(e) {
-                            Expr::Closure(c) => self.loc(c.body.span()),
-                            other => self.loc(other.span()),
-                        };
-                        self.flow(SinkKind::Log, &format!("`.{name}(..)`"), at, rets);
-                    }
+                if let Some(e) = first
+                    && rets.is_tainted()
+                {
+                    let at = match strip_parens(e) {
+                        Expr::Closure(c) => self.loc(c.body.span()),
+                        other => self.loc(other.span()),
+                    };
+                    self.flow(SinkKind::Log, &format!("`.{name}(..)`"), at, rets);
                 }
             }
             "serialize" if recv.is_tainted() => {
@@ -1078,19 +1080,19 @@ impl<'a> Walker<'a> {
                 self.flow(SinkKind::Serialize, "`.serialize(..)`", at, recv);
             }
             "append_pair" => {
-                if let (Some(e), Some(t)) = (m.args.iter().nth(1), args.get(1)) {
-                    if t.is_tainted() {
-                        let at = self.loc(e.span());
-                        self.flow(SinkKind::Url, "`.append_pair(..)`", at, t);
-                    }
+                if let (Some(e), Some(t)) = (m.args.iter().nth(1), args.get(1))
+                    && t.is_tainted()
+                {
+                    let at = self.loc(e.span());
+                    self.flow(SinkKind::Url, "`.append_pair(..)`", at, t);
                 }
             }
             "extend_pairs" | "set_query" => {
-                if let (Some(e), Some(t)) = (first, args.first()) {
-                    if t.is_tainted() {
-                        let at = self.loc(e.span());
-                        self.flow(SinkKind::Url, &format!("`.{name}(..)`"), at, t);
-                    }
+                if let (Some(e), Some(t)) = (first, args.first())
+                    && t.is_tainted()
+                {
+                    let at = self.loc(e.span());
+                    self.flow(SinkKind::Url, &format!("`.{name}(..)`"), at, t);
                 }
             }
             // reqwest's `.query(&[("key", v)])`; ureq's `.query("key", v)` (a parameter name, not
@@ -1100,11 +1102,11 @@ impl<'a> Walker<'a> {
                 (2, Some(e), _)
                     if str_lit(e).is_some_and(|s| !s.value().contains(char::is_whitespace)) =>
                 {
-                    if let (Some(v), Some(t)) = (m.args.iter().nth(1), args.get(1)) {
-                        if t.is_tainted() {
-                            let at = self.loc(v.span());
-                            self.flow(SinkKind::Url, "`.query(..)`", at, t);
-                        }
+                    if let (Some(v), Some(t)) = (m.args.iter().nth(1), args.get(1))
+                        && t.is_tainted()
+                    {
+                        let at = self.loc(v.span());
+                        self.flow(SinkKind::Url, "`.query(..)`", at, t);
                     }
                 }
                 _ => {}
@@ -1147,20 +1149,19 @@ impl<'a> Walker<'a> {
                         ..
                     }))
                 );
-            if matches!(name, "push_str" | "write_str") || char_push {
-                if let Some((root, fields, _)) = place_root(&m.receiver) {
-                    if fields.is_empty() {
-                        let text = self.local_text(&root);
-                        let value = m.args.iter().last();
-                        if let Some(v) = value {
-                            if stored.is_tainted() && text.in_url() {
-                                let at = self.loc(v.span());
-                                self.flow(SinkKind::Url, &format!("`{name}`"), at, &stored);
-                            }
-                            let piece = self.text_of(v);
-                            self.set_text(&root, text.then(&piece));
-                        }
+            if (matches!(name, "push_str" | "write_str") || char_push)
+                && let Some((root, fields, _)) = place_root(&m.receiver)
+                && fields.is_empty()
+            {
+                let text = self.local_text(&root);
+                let value = m.args.iter().last();
+                if let Some(v) = value {
+                    if stored.is_tainted() && text.in_url() {
+                        let at = self.loc(v.span());
+                        self.flow(SinkKind::Url, &format!("`{name}`"), at, &stored);
                     }
+                    let piece = self.text_of(v);
+                    self.set_text(&root, text.then(&piece));
                 }
             }
             if stored.is_tainted() {
@@ -1286,10 +1287,10 @@ impl<'a> Walker<'a> {
                     out
                 }
                 "matches" | "assert_matches" => {
-                    if let Some(first) = split_top(&mac.tokens, ',').into_iter().next() {
-                        if let Ok(e) = syn::parse2::<Expr>(first.into_iter().collect()) {
-                            self.eval(&e);
-                        }
+                    if let Some(first) = split_top(&mac.tokens, ',').into_iter().next()
+                        && let Ok(e) = syn::parse2::<Expr>(first.into_iter().collect())
+                    {
+                        self.eval(&e);
                     }
                     Taint::default()
                 }
