@@ -186,32 +186,40 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
     }
     // Files skipped for want of a trigger may still call a function or name a constant that
     // another file declared: walk those too, until no file adds anything.
-    let mut declared = prefilter::Declared::default();
+    // Per crate: what a crate declares can only be reached from its own files.
+    let mut declared: HashMap<String, prefilter::Declared> = HashMap::new();
     loop {
-        let walked = || results.iter().filter(|r| !r.skipped);
         let mut by_crate: BTreeMap<&str, Vec<&FileFacts>> = BTreeMap::new();
-        for r in walked() {
+        for r in results.iter().filter(|r| !r.skipped) {
             by_crate
                 .entry(&r.unit.crate_key)
                 .or_default()
                 .push(&r.facts);
         }
-        let reading_fns: Vec<String> = by_crate
-            .into_values()
-            .flat_map(|files| {
-                let krate = CrateFacts::build(files);
-                krate.reading_fns().map(str::to_owned).collect::<Vec<_>>()
-            })
-            .collect();
-        if !declared.add(walked().map(|r| &r.facts), reading_fns, settings) {
-            break;
+        let crates: Vec<(&str, Vec<&FileFacts>, Vec<String>)> = pool.install(|| {
+            by_crate
+                .into_par_iter()
+                .map(|(key, files)| {
+                    let krate = CrateFacts::build(files.iter().copied());
+                    let fns = krate.reading_fns().map(str::to_owned).collect();
+                    (key, files, fns)
+                })
+                .collect()
+        });
+        let mut gates: HashMap<String, Prefilter> = HashMap::new();
+        for (key, files, reading_fns) in crates {
+            let d = declared.entry(key.to_owned()).or_default();
+            if d.add(files.iter().copied(), reading_fns, settings) {
+                gates.insert(key.to_owned(), d.prefilter());
+            }
         }
-        let gate = declared.prefilter();
-        let skipped: Vec<usize> = (0..files.len()).filter(|&i| results[i].skipped).collect();
+        let skipped: Vec<usize> = (0..files.len())
+            .filter(|&i| results[i].skipped && gates.contains_key(&units[i].crate_key))
+            .collect();
         let round: Vec<(usize, FileResult)> = pool.install(|| {
             skipped
                 .into_par_iter()
-                .map(|i| (i, check_one(i, Gate::Declared(&gate))))
+                .map(|i| (i, check_one(i, Gate::Declared(&gates[&units[i].crate_key]))))
                 .filter(|(_, r)| !r.skipped)
                 .collect()
         });
@@ -237,7 +245,7 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
             .with_help("fix the permissions, or exclude the path with `--exclude`"),
         );
     }
-    join(results, settings, &mut report);
+    pool.install(|| join(results, settings, &mut report));
     finish(&mut report);
     if let Some(accepted) = &options.baseline {
         let checked: std::collections::HashSet<&str> =
@@ -251,7 +259,8 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
 }
 
 /// Answers deferred questions per crate, drops findings in test-only modules when tests are
-/// not scanned, and keeps the text of files that have findings.
+/// not scanned, and keeps the text of files that have findings. Crates, then files, in
+/// parallel; each file's part of the report is merged in file order.
 fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
     let (files, outputs): (Vec<_>, Vec<_>) = results
         .into_iter()
@@ -265,49 +274,67 @@ fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
         by_crate.entry(&unit.crate_key).or_default().push(facts);
     }
     let crates: HashMap<&str, CrateFacts> = by_crate
-        .into_iter()
+        .into_par_iter()
         .map(|(k, files)| (k, CrateFacts::build(files)))
         .collect();
-    for ((unit, facts), (findings, questions, source, suppressions, levels)) in
-        files.iter().zip(outputs)
-    {
-        let krate = &crates[unit.crate_key.as_str()];
-        if !settings.scan.tests && is_test_module(&unit.module, krate) {
-            continue;
-        }
-        let before = report.findings.len();
-        report.findings.extend(findings);
-        for q in &questions {
-            if let Some(rule) = rules::by_name(q.rule) {
-                rule.answer(settings, krate, q, &mut report.findings);
+    let parts: Vec<Report> = files
+        .par_iter()
+        .zip(outputs)
+        .map(|((unit, facts), output)| {
+            let krate = &crates[unit.crate_key.as_str()];
+            let mut part = Report::default();
+            if settings.scan.tests || !is_test_module(&unit.module, krate) {
+                join_file(settings, krate, &facts.display, output, &mut part);
             }
+            part
+        })
+        .collect();
+    for part in parts {
+        report.findings.extend(part.findings);
+        report.suppressed.extend(part.suppressed);
+        report.sources.extend(part.sources);
+    }
+}
+
+type FileOutput = (
+    Vec<Finding>,
+    Vec<Question>,
+    Option<String>,
+    FileSuppressions,
+    PathLevels,
+);
+
+/// One file's findings, answers, levels and suppressions, into `report` (empty before).
+fn join_file(
+    settings: &Settings,
+    krate: &CrateFacts,
+    display: &str,
+    (findings, questions, source, suppressions, levels): FileOutput,
+    report: &mut Report,
+) {
+    report.findings.extend(findings);
+    for q in &questions {
+        if let Some(rule) = rules::by_name(q.rule) {
+            rule.answer(settings, krate, q, &mut report.findings);
         }
-        apply_levels(settings, &levels, &mut report.findings, before);
-        let suppressed_before = report.suppressed.len();
-        silence(
-            settings,
-            &levels,
-            &suppressions,
-            &facts.display,
-            report,
-            before,
-        );
-        if let Some(text) = &source {
-            let (kept, silenced) = (&mut report.findings, &mut report.suppressed);
-            for f in kept[before..]
-                .iter_mut()
-                .chain(silenced[suppressed_before..].iter_mut())
-                .filter(|f| f.identity.is_empty())
-            {
-                f.identity = fingerprint::fallback_identity(text, f.location.span);
-            }
-        }
-        if report.findings.len() > before
-            && let Some(text) = source
+    }
+    apply_levels(settings, &levels, &mut report.findings, 0);
+    silence(settings, &levels, &suppressions, display, report, 0);
+    if let Some(text) = &source {
+        let (kept, silenced) = (&mut report.findings, &mut report.suppressed);
+        for f in kept
+            .iter_mut()
+            .chain(silenced.iter_mut())
+            .filter(|f| f.identity.is_empty())
         {
-            let masked = crate::render::redact::file(&text, &mut report.findings[before..]);
-            report.sources.insert(facts.display.clone(), masked);
+            f.identity = fingerprint::fallback_identity(text, f.location.span);
         }
+    }
+    if let Some(text) = source
+        && !report.findings.is_empty()
+    {
+        let masked = crate::render::redact::file(&text, &mut report.findings);
+        report.sources.insert(display.to_owned(), masked);
     }
 }
 

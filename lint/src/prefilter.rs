@@ -13,11 +13,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::bytes::Regex;
+use regex::bytes::{Regex, RegexBuilder};
 
 use crate::config::Settings;
 use crate::facts::{FileFacts, NameExpr};
-use crate::matchers;
 use crate::rules;
 
 /// What a rule needs to see in a file before it can fire: any one of the alternatives, each
@@ -165,7 +164,7 @@ fn fact_triggers(settings: &Settings) -> Triggers {
     let mut t = env_reads(settings).or(Triggers::any(secret_names(settings)));
     if !settings.scan.tests {
         // A module in a file of its own is declared `mod name;`.
-        t = t.or(Triggers::any(["test"]).matching(r"\bmod\s+(r#)?\w+\s*;"));
+        t = t.or(Triggers::any(["test"]).matching(r"\bmod\s+[^\s;]+\s*;"));
     }
     t
 }
@@ -269,8 +268,10 @@ impl Matcher {
                             .collect()
                     })
                     .collect();
+                // ASCII classes and word boundaries: the lazy DFA handles them, while a
+                // Unicode `\b` would fall back to the far slower PikeVM on every file.
                 let regex = match &a.pattern {
-                    Some(p) => Some(Regex::new(p).ok()?),
+                    Some(p) => Some(RegexBuilder::new(p).unicode(false).build().ok()?),
                     None => None,
                 };
                 alternatives.push((groups, regex, *needs));
@@ -402,23 +403,21 @@ impl Declared {
         self.readers.len() + self.consts.len() + self.library.len() + self.macros.len() > before
     }
 
-    /// A skipped file needs the rules when it names a reader and a constant (or a credential
-    /// word, for a name the rule judges by its identifier), a library re-export, or a macro
-    /// that may read a secret.
+    /// A skipped file needs the facts when it calls a reader: the call may pass a constant
+    /// that holds a secret's name (`lookup(keys::SEARCH)`), or forward a parameter, which
+    /// makes its function a reader too (found by the next round). It needs the rules when
+    /// it names a library re-export, or a macro that may read a secret.
     pub fn prefilter(&self) -> Prefilter {
-        let words = self
-            .consts
-            .iter()
-            .map(String::as_str)
-            .chain(matchers::CREDENTIAL_WORDS.iter().copied())
-            .chain(["api"]);
-        let triggers = Triggers::all([
-            self.readers.iter().map(String::as_str).collect::<Vec<_>>(),
-            words.collect(),
-        ])
-        .or(Triggers::any(&self.library))
-        .or(Triggers::any(&self.macros));
-        Prefilter::build(&[(Needs::Flows, triggers)])
+        let call = |names: &BTreeSet<String>| {
+            let alternation: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
+            // `name(`, `name::<T>(`, `.name(`.
+            Triggers::any(names).matching(&format!(
+                r"\b(?:{})\s*(?:::\s*<[^;{{}}]*>\s*)?\(",
+                alternation.join("|")
+            ))
+        };
+        let rules = Triggers::any(&self.library).or(Triggers::any(&self.macros));
+        Prefilter::build(&[(Needs::Facts, call(&self.readers)), (Needs::Flows, rules)])
     }
 }
 
