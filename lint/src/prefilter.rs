@@ -94,48 +94,68 @@ impl Triggers {
 }
 
 /// An environment read: `std::env`, `env!`, `option_env!`, clap's `#[arg(env)]`, `dotenvy`,
-/// `envy`, figment's `Env::`, and the built-in reader names (`from_env`, `getenv`,
-/// `env_var`, `*_env`). Matched as words: the `env` in `Environment`, `envelope` or
-/// `EnvFilter` reads nothing.
-const ENV_WORDS: &str = r"(?i)\benv\b|_env|\benv_var|getenv|dotenv|\benvy\b";
+/// `envy`, figment's `Env::`. Matched as a word: the `env` in `Environment`, `envelope` or
+/// `EnvFilter` reads nothing. Library readers are the catalog's own triggers
+/// ([`crate::readers`]).
+const ENV_WORDS: &str = r"(?i)\benv\b|option_env|dotenv|\benvy\b";
 
-/// The triggers of an environment read: [`ENV_WORDS`], or the literal part of a configured
-/// `env-reader-names` glob (`fetch_*`: `fetch_`).
+/// The triggers of an environment read: [`ENV_WORDS`], or a call of a function named by
+/// `env-reader-names` (`from_env(..)`, `token_env(..)`).
 pub fn env_reads(settings: &Settings) -> Triggers {
     let patterns = &settings.rules.secret_env_read.env_reader_names.patterns;
-    let parts = patterns.iter().filter_map(|p| {
-        p.split(['*', '?', '[', ']', '{', '}'])
-            .max_by_key(|part| part.len())
-            .filter(|part| !part.is_empty())
-    });
-    Triggers::any(["env"])
-        .matching(ENV_WORDS)
-        .or(Triggers::any(parts))
+    Triggers::any(["env"]).matching(ENV_WORDS).or(patterns
+        .iter()
+        .fold(Triggers::never(), |t, p| t.or(glob_call(p))))
 }
 
-/// Any one of `words` as a whole word (`expose`, not `exposed`).
-pub fn words<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Triggers {
-    let words: Vec<String> = words.into_iter().map(|w| w.as_ref().to_owned()).collect();
-    let pattern = format!(
-        r"\b(?:{})\b",
-        words
-            .iter()
-            .map(|w| regex::escape(w))
-            .collect::<Vec<_>>()
-            .join("|")
-    );
-    Triggers::any(&words).matching(&pattern)
+/// A call of a function whose name matches the glob `pattern`: its longest literal part, and
+/// the name followed by `(` (or a turbofish).
+fn glob_call(pattern: &str) -> Triggers {
+    let special = ['*', '?', '[', ']', '{', '}'];
+    let Some(part) = pattern
+        .split(special)
+        .max_by_key(|part| part.len())
+        .filter(|part| !part.is_empty())
+    else {
+        return Triggers::always();
+    };
+    let any = Triggers::any([part]);
+    if pattern.contains(['[', ']', '{', '}']) {
+        return any;
+    }
+    let name: String = pattern
+        .split_inclusive(special)
+        .map(|piece| match piece.strip_suffix(special) {
+            Some(literal) => {
+                let wildcard = if piece.ends_with('*') { r"\w*" } else { r"\w" };
+                format!("{}{wildcard}", regex::escape(literal))
+            }
+            None => regex::escape(piece),
+        })
+        .collect();
+    any.matching(&format!(r"\b{name}\s*{CALL}"))
 }
 
-/// The triggers of a secret's plain value appearing in a file: an expose method called or an
-/// environment read. The rules that follow values (logs, URLs, serializers) share them.
+/// What follows a function's name in a call: `(`, or a turbofish and `(`.
+const CALL: &str = r"(?:::\s*<[^;{}]*>\s*)?\(";
+
+/// A method call of one of `names`: `.name(`, or `.name::<T>(`.
+fn method_calls<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Triggers {
+    let names: Vec<String> = names.into_iter().map(|w| w.as_ref().to_owned()).collect();
+    let alternation: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
+    Triggers::any(&names).matching(&format!(r"\.\s*(?:{})\s*{CALL}", alternation.join("|")))
+}
+
+/// The triggers of a secret's plain value appearing in a file: an expose method called (the
+/// taint walk knows them as method calls only) or an environment read. The rules that
+/// follow values (logs, URLs, serializers) share them.
 pub fn secret_values(settings: &Settings) -> Triggers {
-    env_reads(settings).or(words(&settings.taint.expose_methods))
+    env_reads(settings).or(method_calls(&settings.taint.expose_methods))
 }
 
-/// The literal parts of the secret-name patterns and the inventory's names: a file that
-/// declares a constant holding a secret's name spells one of them. For a pattern such as
-/// `*_API_KEY`, its longest literal part `_API_KEY` (every match contains all of them).
+/// The literal parts of the secret-name patterns and the inventory's names, for macro bodies:
+/// for a pattern such as `*_API_KEY`, its longest literal part `_API_KEY` (every match
+/// contains all of them).
 fn secret_names(settings: &Settings) -> Vec<String> {
     let mut out: BTreeSet<String> = settings
         .names
@@ -158,10 +178,44 @@ fn secret_names(settings: &Settings) -> Vec<String> {
     out.into_iter().collect()
 }
 
+/// Where a file spells a secret's name: in a literal that ends with a pattern's final part or
+/// an inventory name, in any case (`"OPENAI_API_KEY"`, `"{}_api_key"`: names are matched
+/// case-insensitively), or in an identifier in upper case (`stringify!(OPENAI_API_KEY)`,
+/// paste's `[<$p _API_KEY>]`); a pattern ending in a wildcard by its longest part anywhere;
+/// and `concat!`, whose pieces may split a name.
+fn secret_name_spellings(settings: &Settings) -> Triggers {
+    let wildcards = ['*', '?', '[', ']', '{', '}'];
+    let mut ends: BTreeSet<String> = BTreeSet::new();
+    let mut anywhere: BTreeSet<String> = BTreeSet::new();
+    for p in settings.names.secret_patterns() {
+        match p.rsplit(wildcards).next() {
+            Some(last) if !last.is_empty() => ends.insert(last.to_owned()),
+            _ => match p.split(wildcards).max_by_key(|part| part.len()) {
+                Some(part) if !part.is_empty() => anywhere.insert(part.to_owned()),
+                _ => return Triggers::always(),
+            },
+        };
+    }
+    ends.extend(
+        settings
+            .inventory
+            .specs()
+            .iter()
+            .flat_map(|s| s.names())
+            .map(|(n, _)| n.to_owned()),
+    );
+    let alternation: Vec<String> = ends.iter().map(|n| regex::escape(n)).collect();
+    let alternation = alternation.join("|");
+    Triggers::any(&ends)
+        .matching(&format!(r#"(?i:{alternation})"|(?:{alternation})\b"#))
+        .or(Triggers::any(&anywhere))
+        .or(Triggers::any(["concat!"]))
+}
+
 /// The triggers of the facts other files of a crate can rely on: constants holding secret
 /// names, functions that read the environment, `#[cfg(test)] mod x;` when tests are skipped.
 fn fact_triggers(settings: &Settings) -> Triggers {
-    let mut t = env_reads(settings).or(Triggers::any(secret_names(settings)));
+    let mut t = env_reads(settings).or(secret_name_spellings(settings));
     if !settings.scan.tests {
         // A module in a file of its own is declared `mod name;`.
         t = t.or(Triggers::any(["test"]).matching(r"\bmod\s+[^\s;]+\s*;"));
@@ -411,10 +465,7 @@ impl Declared {
         let call = |names: &BTreeSet<String>| {
             let alternation: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
             // `name(`, `name::<T>(`, `.name(`.
-            Triggers::any(names).matching(&format!(
-                r"\b(?:{})\s*(?:::\s*<[^;{{}}]*>\s*)?\(",
-                alternation.join("|")
-            ))
+            Triggers::any(names).matching(&format!(r"\b(?:{})\s*{CALL}", alternation.join("|")))
         };
         let rules = Triggers::any(&self.library).or(Triggers::any(&self.macros));
         Prefilter::build(&[(Needs::Facts, call(&self.readers)), (Needs::Flows, rules)])

@@ -123,9 +123,14 @@ impl Rule for HardcodedSecret {
             .chain(&["api", "bearer", "auth"]);
         Triggers::any(credentials::PREFIXES)
             .matching(credentials::KNOWN_PATTERN)
-            .or(Triggers::any(words).matching(r#""[A-Za-z0-9+/=_-]{16}"#))
+            // A whole literal in the alphabet `credentials::is_high_entropy` accepts, with the
+            // digit it requires (a literal of 16 with a digit has 8 before or after the first
+            // one); a header's scheme and a token (or Basic's base64) of the minimum length.
+            .or(Triggers::any(words).matching(
+                r#""(?:[A-Za-z0-9+/=_-]{8,}[0-9][A-Za-z0-9+/=_-]*|[A-Za-z+/=_-]*[0-9][A-Za-z0-9+/=_-]{8,})""#,
+            ))
             .or(Triggers::any(["bearer", "basic"])
-                .matching(r"(?i)(?:bearer|basic) [A-Za-z0-9+/=_.~-]"))
+                .matching(r"Bearer [A-Za-z0-9+/=_-]{16}|Basic [A-Za-z0-9+/=]{16}"))
     }
 
     fn check(&self, cx: &mut FileContext<'_>, file: &syn::File) {

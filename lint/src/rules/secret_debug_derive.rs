@@ -124,8 +124,12 @@ impl Rule for SecretDebugDerive {
     fn triggers(&self, settings: &Settings) -> Triggers {
         let debug = || vec!["Debug".to_owned()];
         let alt = |list: &[&str]| list.join("|");
-        // What may follow the head within the identifier: `token_value`, `apiKey2`, `TOKEN_B`.
-        let tail = format!(r"(?:_?(?:{}|[0-9]+))*\b", alt(VALUE_SUFFIXES));
+        // What may follow the head within the identifier (`token_value`, `apiKey2`), and
+        // after it: a field's `:`, a tuple struct's or variant's `(` or `<`.
+        let tail = format!(
+            r"(?:_?(?:{}|[0-9]+))*\b\s*(?::(?:[^:]|$)|[(<])",
+            alt(VALUE_SUFFIXES)
+        );
         let qualified = |head: &[&str], qualifiers: &[&str]| {
             Triggers::all([debug(), head.iter().map(|h| (*h).to_owned()).collect()]).matching(
                 &format!(r"(?i)(?:{})[0-9_]*(?:{}){tail}", alt(qualifiers), alt(head)),
