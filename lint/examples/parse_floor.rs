@@ -1,9 +1,11 @@
 //! The floor under the linter's speed: walk, read and `syn::parse_file` every file (or, with
 //! `--prefilter`, only the files the linter's prefilter wants), visit each AST once, and do
-//! nothing else. `bench/run` times it beside the linter, so the report can say how far the
-//! linter is from what parsing alone costs.
+//! nothing else. With `--check-rest` as well, the other files get the syntax check the
+//! linter gives them ([`vox_clavis_lint::syntax`]): the least the linter itself can do.
+//! `bench/run` times it beside the linter, so the report can say how far the linter is from
+//! what parsing alone costs.
 //!
-//! `cargo run --release -p vox-clavis-lint --example parse_floor -- [--prefilter] [-jN] DIR...`
+//! `cargo run --release -p vox-clavis-lint --example parse_floor -- [--prefilter [--check-rest]] [-jN] DIR...`
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,11 +31,14 @@ impl<'ast> Visit<'ast> for Count {
 
 fn main() {
     let mut prefilter = false;
+    let mut check_rest = false;
     let mut threads = 0;
     let mut roots = Vec::new();
     for arg in std::env::args().skip(1) {
         if arg == "--prefilter" {
             prefilter = true;
+        } else if arg == "--check-rest" {
+            check_rest = true;
         } else if let Some(n) = arg.strip_prefix("-j") {
             threads = n.parse().expect("-jN");
         } else {
@@ -69,6 +74,9 @@ fn main() {
                 return;
             };
             if !filter.wants(text.as_bytes()) {
+                if check_rest {
+                    std::hint::black_box(vox_clavis_lint::syntax::parses(&text));
+                }
                 return;
             }
             parsed.fetch_add(1, Ordering::Relaxed);

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::config::Settings;
@@ -331,7 +331,9 @@ impl Matcher {
                 alternatives.push((groups, regex, *needs));
             }
         }
+        // A full DFA: a few hundred strings make a small one, and it scans every file.
         let automaton = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&strings)
