@@ -250,6 +250,9 @@ struct Matcher {
     /// Alternatives as groups of pattern ids, their regular expressions, and what a file
     /// satisfying them needs.
     alternatives: Vec<(Vec<Vec<usize>>, Option<Regex>, Needs)>,
+    /// For each pattern id, the alternatives that mention it: the only ones a new match can
+    /// satisfy.
+    by_pattern: Vec<Vec<usize>>,
 }
 
 impl Prefilter {
@@ -303,14 +306,16 @@ impl Matcher {
     fn build(levels: &[(Needs, Triggers)]) -> Option<Self> {
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut strings: Vec<String> = Vec::new();
-        let mut alternatives = Vec::new();
+        // Rules share triggers (every value-following rule has the environment's): each
+        // alternative once, at the most any of them needs.
+        let mut unique: Vec<(Vec<Vec<usize>>, Option<String>, Needs)> = Vec::new();
         for (needs, triggers) in levels {
             for a in &triggers.alternatives {
-                let groups = a
+                let mut groups: Vec<Vec<usize>> = a
                     .groups
                     .iter()
                     .map(|group| {
-                        group
+                        let mut ids: Vec<usize> = group
                             .iter()
                             .map(|s| {
                                 let s = s.to_ascii_lowercase();
@@ -319,17 +324,37 @@ impl Matcher {
                                     strings.len() - 1
                                 })
                             })
-                            .collect()
+                            .collect();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        ids
                     })
                     .collect();
-                // ASCII classes and word boundaries: the lazy DFA handles them, while a
-                // Unicode `\b` would fall back to the far slower PikeVM on every file.
-                let regex = match &a.pattern {
-                    Some(p) => Some(RegexBuilder::new(p).unicode(false).build().ok()?),
-                    None => None,
-                };
-                alternatives.push((groups, regex, *needs));
+                groups.sort();
+                match unique
+                    .iter_mut()
+                    .find(|(g, p, _)| *g == groups && *p == a.pattern)
+                {
+                    Some((_, _, most)) => *most = (*most).max(*needs),
+                    None => unique.push((groups, a.pattern.clone(), *needs)),
+                }
             }
+        }
+        let mut alternatives = Vec::new();
+        let mut by_pattern = vec![Vec::new(); strings.len()];
+        for (i, (groups, pattern, needs)) in unique.into_iter().enumerate() {
+            for &id in groups.iter().flatten() {
+                if by_pattern[id].last() != Some(&i) {
+                    by_pattern[id].push(i);
+                }
+            }
+            // ASCII classes and word boundaries: the lazy DFA handles them, while a
+            // Unicode `\b` would fall back to the far slower PikeVM on every file.
+            let regex = match pattern {
+                Some(p) => Some(RegexBuilder::new(&p).unicode(false).build().ok()?),
+                None => None,
+            };
+            alternatives.push((groups, regex, needs));
         }
         // A full DFA: a few hundred strings make a small one, and it scans every file.
         let automaton = AhoCorasickBuilder::new()
@@ -341,6 +366,7 @@ impl Matcher {
         Some(Matcher {
             automaton,
             alternatives,
+            by_pattern,
         })
     }
 
@@ -349,29 +375,33 @@ impl Matcher {
         // Each alternative is satisfied (and its regex tried) at most once per file.
         let mut done = vec![false; self.alternatives.len()];
         let mut best: Option<Needs> = None;
-        let mut settle = |seen: &[bool], best: &mut Option<Needs>| {
-            for (i, (groups, regex, needs)) in self.alternatives.iter().enumerate() {
+        let mut settle = |candidates: &mut dyn Iterator<Item = usize>, seen: &[bool]| {
+            for i in candidates {
+                let (groups, regex, needs) = &self.alternatives[i];
                 if done[i]
-                    || Some(*needs) <= *best
+                    || Some(*needs) <= best
                     || !groups.iter().all(|g| g.iter().any(|&id| seen[id]))
                 {
                     continue;
                 }
                 done[i] = true;
                 if regex.as_ref().is_none_or(|r| r.is_match(text)) {
-                    *best = Some(*needs);
+                    best = Some(*needs);
                 }
             }
-            *best == Some(Needs::Flows)
+            best == Some(Needs::Flows)
         };
-        if settle(&seen, &mut best) {
+        // Alternatives without strings hold in every file.
+        let mut unconditional =
+            (0..self.alternatives.len()).filter(|&i| self.alternatives[i].0.is_empty());
+        if settle(&mut unconditional, &seen) {
             return best;
         }
         for m in self.automaton.find_overlapping_iter(text) {
             let id = m.pattern().as_usize();
             if !seen[id] {
                 seen[id] = true;
-                if settle(&seen, &mut best) {
+                if settle(&mut self.by_pattern[id].iter().copied(), &seen) {
                     break;
                 }
             }
