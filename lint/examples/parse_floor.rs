@@ -15,10 +15,6 @@ use syn::visit::Visit;
 use vox_clavis_lint::config;
 use vox_clavis_lint::prefilter::Prefilter;
 
-/// The linter's allocator, so the floor measures the same allocation costs.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Counts expressions, so the visit cannot be optimised away.
 struct Count(usize);
 

@@ -82,12 +82,30 @@ struct FileResult {
     questions: Vec<Question>,
     facts: FileFacts,
     unit: ModuleUnit,
-    source: Option<String>,
+    text: KeptText,
     suppressions: FileSuppressions,
     /// Rule levels for this file after `[[overrides]]`.
     levels: PathLevels,
     /// Read but not parsed: nothing in it could be a finding (see [`crate::prefilter`]).
     skipped: bool,
+}
+
+/// A file's text, for the join to fingerprint and mask findings with. Kept in memory only
+/// when the file has findings already: most files with deferred questions get no finding
+/// from them, and keeping all their text made peak memory grow with the tree.
+enum KeptText {
+    None,
+    Kept(String),
+    /// Read again if the answers add findings, and used only if it still hashes the same
+    /// (a file edited during the run must not have the wrong spans masked).
+    Reread(u64),
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 impl FileResult {
@@ -97,7 +115,7 @@ impl FileResult {
             questions: Vec::new(),
             facts: FileFacts::empty(display),
             unit,
-            source: None,
+            text: KeptText::None,
             suppressions: FileSuppressions::default(),
             levels: PathLevels::default(),
             skipped: false,
@@ -245,7 +263,11 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
             .with_help("fix the permissions, or exclude the path with `--exclude`"),
         );
     }
-    pool.install(|| join(results, settings, &mut report));
+    let load = |i: usize| {
+        let bytes = read(&files[i], staged.as_ref()).ok()?;
+        String::from_utf8(bytes).ok()
+    };
+    pool.install(|| join(results, settings, &mut report, &load));
     finish(&mut report);
     if let Some(accepted) = &options.baseline {
         let checked: std::collections::HashSet<&str> =
@@ -261,11 +283,17 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
 /// Answers deferred questions per crate, drops findings in test-only modules when tests are
 /// not scanned, and keeps the text of files that have findings. Crates, then files, in
 /// parallel; each file's part of the report is merged in file order.
-fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
+/// `load(i)` reads the text of the `i`th file again.
+fn join(
+    results: Vec<FileResult>,
+    settings: &Settings,
+    report: &mut Report,
+    load: &(dyn Fn(usize) -> Option<String> + Sync),
+) {
     let (files, outputs): (Vec<_>, Vec<_>) = results
         .into_iter()
         .map(|r| {
-            let per_file = (r.findings, r.questions, r.source, r.suppressions, r.levels);
+            let per_file = (r.findings, r.questions, r.text, r.suppressions, r.levels);
             ((r.unit, r.facts), per_file)
         })
         .unzip();
@@ -280,11 +308,19 @@ fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
     let parts: Vec<Report> = files
         .par_iter()
         .zip(outputs)
-        .map(|((unit, facts), output)| {
+        .enumerate()
+        .map(|(i, ((unit, facts), output))| {
             let krate = &crates[unit.crate_key.as_str()];
             let mut part = Report::default();
             if settings.scan.tests || !is_test_module(&unit.module, krate) {
-                join_file(settings, krate, &facts.display, output, &mut part);
+                join_file(
+                    settings,
+                    krate,
+                    &facts.display,
+                    output,
+                    &|| load(i),
+                    &mut part,
+                );
             }
             part
         })
@@ -299,7 +335,7 @@ fn join(results: Vec<FileResult>, settings: &Settings, report: &mut Report) {
 type FileOutput = (
     Vec<Finding>,
     Vec<Question>,
-    Option<String>,
+    KeptText,
     FileSuppressions,
     PathLevels,
 );
@@ -309,7 +345,8 @@ fn join_file(
     settings: &Settings,
     krate: &CrateFacts,
     display: &str,
-    (findings, questions, source, suppressions, levels): FileOutput,
+    (findings, questions, text, suppressions, levels): FileOutput,
+    load: &dyn Fn() -> Option<String>,
     report: &mut Report,
 ) {
     report.findings.extend(findings);
@@ -320,6 +357,12 @@ fn join_file(
     }
     apply_levels(settings, &levels, &mut report.findings, 0);
     silence(settings, &levels, &suppressions, display, report, 0);
+    let found = !report.findings.is_empty() || !report.suppressed.is_empty();
+    let source = match text {
+        KeptText::Kept(text) => Some(text),
+        KeptText::Reread(hash) if found => load().filter(|t| text_hash(t) == hash),
+        KeptText::Reread(_) | KeptText::None => None,
+    };
     if let Some(text) = &source {
         let (kept, silenced) = (&mut report.findings, &mut report.suppressed);
         for f in kept
@@ -455,6 +498,17 @@ impl Gate<'_> {
     }
 }
 
+/// A file's bytes: from the index with `--staged`, from disk otherwise.
+fn read(file: &WalkedFile, staged: Option<&HashMap<PathBuf, Vec<u8>>>) -> std::io::Result<Vec<u8>> {
+    match staged {
+        Some(blobs) => blobs
+            .get(&walk::absolute(&file.path))
+            .cloned()
+            .ok_or_else(|| std::io::Error::other("not in the index")),
+        None => std::fs::read(&file.path),
+    }
+}
+
 fn check_file(
     settings: &Settings,
     file: &WalkedFile,
@@ -466,14 +520,7 @@ fn check_file(
     result.levels = settings.levels_at(&file.path);
     let unparsable =
         |message: String, location| unparsable_file::finding(&file.display, location, message);
-    let read = match staged {
-        Some(blobs) => blobs
-            .get(&walk::absolute(&file.path))
-            .cloned()
-            .ok_or_else(|| std::io::Error::other("not in the index")),
-        None => std::fs::read(&file.path),
-    };
-    let bytes = match read {
+    let bytes = match read(file, staged) {
         Ok(b) => b,
         Err(e) => {
             result.findings.push(
@@ -570,11 +617,10 @@ fn analyze(
                 .push(internal_error::finding(&source.display, &what));
         }
     }
-    if !result.findings.is_empty()
-        || !result.questions.is_empty()
-        || !result.suppressions.is_empty()
-    {
-        result.source = Some(source.text);
+    if !result.findings.is_empty() {
+        result.text = KeptText::Kept(source.text);
+    } else if !result.questions.is_empty() || !result.suppressions.is_empty() {
+        result.text = KeptText::Reread(text_hash(&source.text));
     }
     result
 }
@@ -606,7 +652,9 @@ pub fn check_sources(settings: &Settings, sources: &[(&str, &str)]) -> Report {
         files_checked: sources.len(),
         ..Report::default()
     };
-    join(results, settings, &mut report);
+    join(results, settings, &mut report, &|i| {
+        Some(sources[i].1.to_owned())
+    });
     finish(&mut report);
     report
 }
