@@ -86,7 +86,7 @@ struct FileResult {
     suppressions: FileSuppressions,
     /// Rule levels for this file after `[[overrides]]`.
     levels: PathLevels,
-    /// Read but not parsed: nothing in it could be a finding (see [`crate::prefilter`]).
+    /// Only syntax-checked: nothing in it could be a finding (see [`crate::prefilter`]).
     skipped: bool,
 }
 

@@ -1,14 +1,19 @@
-//! Which files the rules need to walk. Beyond parsing, a file costs a facts walk, a taint walk
-//! and every rule's visit; yet most files of a large tree cannot hold a finding: a rule about
-//! environment reads has nothing to say about a file that never spells `env`. Each rule
-//! declares the strings without which it cannot fire ([`Triggers`]); one Aho-Corasick
-//! automaton over all of them, built once per run, decides per file whether any rule (or the
-//! crate-wide facts other files rely on) could need it. Files with no trigger are only
-//! parsed, so that a file that does not parse is still reported, never skipped.
+//! Which files the rules need to walk, and how far. Beyond parsing, a file costs a facts walk,
+//! a taint walk and every rule's visit; yet most files of a large tree cannot hold a finding:
+//! a rule about environment reads has nothing to say about a file that never spells `env`.
+//! Each rule declares the strings without which it cannot fire ([`Triggers`]) and what it
+//! reads beyond the tree ([`Needs`]); one Aho-Corasick automaton over all of them, built once
+//! per run, tells per file the most any rule (or the crate-wide facts other files rely on)
+//! needs of it. Files no rule needs are only syntax-checked ([`crate::syntax`]), so that a
+//! file that does not parse is still reported, never skipped.
 //!
-//! The strings are matched ASCII case-insensitively and anywhere (not only as whole words):
-//! a trigger can only send a file to the rules that did not need it, never the reverse.
-//! `lint/tests/fixtures.rs` runs every fixture with and without the prefilter.
+//! The strings are matched ASCII case-insensitively and anywhere; a trigger's regular
+//! expression then narrows them (`env` as a word, a reader's name followed by `(`). Both are
+//! over the raw text, so a trigger can only send a file to rules that did not need it, never
+//! the reverse, except for text the source spells differently from its value: a literal
+//! written with escapes (`"sk\x2d.."`) or split by a line continuation, a library reader
+//! reached through `extern crate x as y`. `lint/tests/fixtures.rs` runs every fixture with
+//! and without the prefilter.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -196,18 +201,20 @@ fn secret_name_spellings(settings: &Settings) -> Triggers {
             },
         };
     }
-    ends.extend(
-        settings
-            .inventory
-            .specs()
-            .iter()
-            .flat_map(|s| s.names())
-            .map(|(n, _)| n.to_owned()),
-    );
+    // Whole names are rare enough as they are, and hundreds of them in a regex cost a
+    // pre-commit run more to compile than they save.
+    let inventory: Vec<&str> = settings
+        .inventory
+        .specs()
+        .iter()
+        .flat_map(|s| s.names())
+        .map(|(n, _)| n)
+        .collect();
     let alternation: Vec<String> = ends.iter().map(|n| regex::escape(n)).collect();
     let alternation = alternation.join("|");
     Triggers::any(&ends)
         .matching(&format!(r#"(?i:{alternation})"|(?:{alternation})\b"#))
+        .or(Triggers::any(inventory))
         .or(Triggers::any(&anywhere))
         .or(Triggers::any(["concat!"]))
 }
@@ -235,6 +242,9 @@ pub enum Needs {
     /// The facts and the flows of secret values into sinks ([`crate::taint`]).
     Flows,
 }
+
+/// Up to how many strings the automaton is a full DFA.
+const DFA_STRINGS: usize = 400;
 
 /// The per-run automaton: every enabled rule's triggers and the facts' triggers, each
 /// alternative tagged with what its rule [`Needs`].
@@ -356,9 +366,11 @@ impl Matcher {
             };
             alternatives.push((groups, regex, needs));
         }
-        // A full DFA: a few hundred strings make a small one, and it scans every file.
+        // A full DFA scans every file fastest, but takes long to build for the thousands of
+        // strings a large inventory brings (a pre-commit run pays that on ten files).
+        let kind = (strings.len() <= DFA_STRINGS).then_some(AhoCorasickKind::DFA);
         let automaton = AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(kind)
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&strings)
