@@ -669,7 +669,7 @@ fn run_rules(
     needs: Needs,
 ) -> Result<RuleOutput, syn::Error> {
     let file = syn::parse_file(&source.text)?;
-    let facts = match needs {
+    let mut facts = match needs {
         Needs::Tree => FileFacts::empty(&source.display),
         Needs::Facts | Needs::Flows => {
             facts::collect(source, settings, unit, &file, needs == Needs::Flows)
@@ -686,5 +686,7 @@ fn run_rules(
     // precede; the tree is dropped right after.
     let suppressions = suppress::collect(source, &file);
     drop(file);
+    // Each became a question, which carries it to the join; no need to keep it twice.
+    facts.macro_calls = Vec::new();
     Ok((facts, findings, questions, suppressions))
 }
