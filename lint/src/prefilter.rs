@@ -183,11 +183,11 @@ fn secret_names(settings: &Settings) -> Vec<String> {
     out.into_iter().collect()
 }
 
-/// Where a file spells a secret's name: in a literal that ends with a pattern's final part or
-/// an inventory name, in any case (`"OPENAI_API_KEY"`, `"{}_api_key"`: names are matched
-/// case-insensitively), or in an identifier in upper case (`stringify!(OPENAI_API_KEY)`,
-/// paste's `[<$p _API_KEY>]`); a pattern ending in a wildcard by its longest part anywhere;
-/// and `concat!`, whose pieces may split a name.
+/// Where a file spells a secret's name: a pattern's final part (`*_API_KEY`: `_API_KEY`) at
+/// the end of a literal, in any case (`"OPENAI_API_KEY"`, `"{}_api_key"`: names are matched
+/// case-insensitively), or at the end of an upper-case identifier (`stringify!(OPENAI_API_KEY)`,
+/// paste's `[<$p _API_KEY>]`); an inventory name, or the longest part of a pattern ending in a
+/// wildcard, anywhere; and `concat!`, whose pieces may split a name.
 fn secret_name_spellings(settings: &Settings) -> Triggers {
     let wildcards = ['*', '?', '[', ']', '{', '}'];
     let mut ends: BTreeSet<String> = BTreeSet::new();
