@@ -596,6 +596,61 @@ mod tests {
         assert!(Prefilter::new(&settings).matcher.is_some());
     }
 
+    /// What the built-in rules' triggers ask of typical spellings, and what they let pass.
+    #[test]
+    fn built_in_triggers_and_their_levels() {
+        let p = Prefilter::new(&Settings::default());
+        let needs = |text: &str| p.needs(text.as_bytes());
+        let flows = [
+            r#"let k = std::env::var("X");"#,
+            r#"let k = option_env!("X");"#,
+            "let k = key.expose_secret();",
+            "let k = key\n    .expose_secret ::<>();",
+            r#"#[arg(long, env = "X")] token: String,"#,
+            r#"let k = token_env("X");"#,
+            r#"let k = Config::from_env_or("X", 1);"#,
+        ];
+        for text in flows {
+            assert_eq!(needs(text), Some(Needs::Flows), "{text}");
+        }
+        let facts = [
+            r#"pub const KEY: &str = "OPENAI_API_KEY";"#,
+            r#"let t = format!("{}_api_key", p);"#,
+            "let n = stringify!(OPENAI_API_KEY);",
+        ];
+        for text in facts {
+            assert_eq!(needs(text), Some(Needs::Facts), "{text}");
+        }
+        let tree = [
+            "#[derive(Debug)] struct C { api_key: String }",
+            "#[derive(Debug)] struct C { pub access_token_value: String }",
+            "#[derive(Debug)] struct ApiKey(String);",
+            r#"let api_key = "sk-abcdefghijklmnopqrstuvwxyz0123456789ABCD";"#,
+            r#"let token = "a1b2c3d4e5f6g7h8i9j0k1l2";"#,
+            r#"let h = "Bearer abcdefghijklmnop1234";"#,
+        ];
+        for text in tree {
+            assert_eq!(needs(text), Some(Needs::Tree), "{text}");
+        }
+        let nothing = [
+            "use tracing_subscriber::EnvFilter; let e = Environment::new();",
+            "fn next_token(&mut self) -> Token { self.peek_token() }",
+            "#[derive(Debug)] struct Lexer { tokens: Vec<Token>, token_count: usize }",
+            r#"let api = "some_long_identifier_name";"#,
+            "/// We expose the parser's state.",
+            "#[cfg(test)]\nmod tests { #[test] fn t() {} }",
+        ];
+        for text in nothing {
+            assert_eq!(needs(text), None, "{text}");
+        }
+        // Without tests, other files need to know which modules are tests.
+        let mut settings = Settings::default();
+        settings.scan.tests = false;
+        let p = Prefilter::new(&settings);
+        assert_eq!(p.needs(b"#[cfg(test)]\nmod tests;"), Some(Needs::Facts));
+        assert_eq!(p.needs(b"#[cfg(test)]\nmod tests { }"), None);
+    }
+
     #[test]
     fn always_and_never() {
         assert!(Triggers::always().is_always());
