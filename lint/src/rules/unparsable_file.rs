@@ -20,9 +20,10 @@ declare_rule! {
     /// Every file is syntax-checked. A file in which some rule could fire (it holds one of
     /// the rule's triggers, see `lint/src/prefilter.rs`) is parsed with syn, and reported
     /// whenever syn cannot parse it: the rules could not look inside. Any other file is
-    /// checked with rust-analyzer's parser, which builds no tree, and reported when that
-    /// parser rejects it too; so Rust that syn does not know (cargo-script front matter,
-    /// edition-2015 bare trait objects) is not reported in a file no rule needs.
+    /// checked with rust-analyzer's parser, which builds no tree; when that parser rejects
+    /// it, syn parses it, and the file is reported with syn's error if syn rejects it as
+    /// well. So Rust that syn does not know (cargo-script front matter, edition-2015 bare
+    /// trait objects) is not reported in a file no rule needs.
     ///
     /// ## Why is this bad?
     /// A file the linter cannot parse is a file it cannot vouch for. Skipping it silently would
