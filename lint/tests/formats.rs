@@ -17,7 +17,7 @@ use serde_json::Value;
 use vox_clavis_lint::Report;
 use vox_clavis_lint::finding::{Finding, Location, Severity};
 use vox_clavis_lint::render::{Format, RenderOptions, render};
-use vox_clavis_lint::source::{ByteSpan, SourceFile};
+use vox_clavis_lint::source::SourceFile;
 
 const DOCS: &str = "https://github.com/vox-clavis/vox-clavis-lint/blob/main/docs/rules/";
 const GITLAB_SCHEMA: &str = include_str!("data/gitlab-codeclimate.schema.json");
@@ -101,17 +101,6 @@ fn n(v: &Value) -> usize {
 const MAIN_RS: &str = "use std::env;\n\nfn main() {\n    let clé = env::var(\"OPENAI_API_KEY\").unwrap();\n\
                        \tlet db = std::env::var(\n        \"DATABASE_PASSWORD\",\n    );\n    \
                        println!(\"{clé} {db:?}\");\n}\n";
-
-fn locate(file: &SourceFile, needle: &str) -> Location {
-    let start = file.text.find(needle).expect("needle in text");
-    Location::of(
-        file,
-        ByteSpan {
-            start,
-            end: start + needle.len(),
-        },
-    )
-}
 
 fn report() -> Report {
     let main = SourceFile::new("src/main.rs".into(), "src/main.rs".into(), MAIN_RS.into());

@@ -1,11 +1,14 @@
 //! The `sarif` output validates against the official SARIF 2.1.0 schema (a local copy, see
 //! `tests/data/README.md`), with and without findings, and maps findings as documented.
 
+mod common;
+
+use common::locate;
 use serde_json::Value;
 use vox_clavis_lint::Report;
 use vox_clavis_lint::finding::{Finding, Location, Severity};
 use vox_clavis_lint::render::{Format, RenderOptions, render};
-use vox_clavis_lint::source::{ByteSpan, SourceFile};
+use vox_clavis_lint::source::SourceFile;
 
 const SCHEMA: &str = include_str!("data/sarif-schema-2.1.0.json");
 
@@ -15,14 +18,6 @@ const MAIN_RS: &str = r#"fn main() {
         .ok();
 }
 "#;
-
-fn span_of(text: &str, needle: &str) -> ByteSpan {
-    let start = text.find(needle).expect("needle in text");
-    ByteSpan {
-        start,
-        end: start + needle.len(),
-    }
-}
 
 fn report() -> Report {
     let main = SourceFile::new("src/main.rs".into(), "src/main.rs".into(), MAIN_RS.into());
@@ -38,10 +33,7 @@ fn report() -> Report {
             "secret-env-read",
             Severity::Error,
             "src/main.rs",
-            Location::of(
-                &main,
-                span_of(MAIN_RS, r#"std::env::var("OPENAI_API_KEY")"#),
-            ),
+            locate(&main, r#"std::env::var("OPENAI_API_KEY")"#),
             "secret `OPENAI_API_KEY` is read from the environment directly",
         )
         .with_label("read here")
@@ -51,13 +43,7 @@ fn report() -> Report {
             "secret-env-read",
             Severity::Warning,
             "src/main.rs",
-            Location::of(
-                &main,
-                span_of(
-                    MAIN_RS,
-                    "std::env::var(\"DATABASE_PASSWORD\")\n        .ok()",
-                ),
-            ),
+            locate(&main, "std::env::var(\"DATABASE_PASSWORD\")\n        .ok()"),
             "secret `DATABASE_PASSWORD` is read from the environment directly",
         ),
     ];

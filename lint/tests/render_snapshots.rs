@@ -2,10 +2,13 @@
 //! synthetic report. The snapshots live in `tests/data/snapshots/`; review changes with
 //! `cargo insta review`.
 
+mod common;
+
+use common::locate;
 use vox_clavis_lint::Report;
 use vox_clavis_lint::finding::{Finding, Location, Severity};
 use vox_clavis_lint::render::{Format, RenderOptions, render};
-use vox_clavis_lint::source::{ByteSpan, SourceFile};
+use vox_clavis_lint::source::SourceFile;
 
 const CONFIG_RS: &str = r#"use std::env;
 
@@ -18,18 +21,6 @@ pub fn database() -> Option<String> {
     clé
 }
 "#;
-
-/// The location of the first occurrence of `needle` in `file`.
-fn locate(file: &SourceFile, needle: &str) -> Location {
-    let start = file.text.find(needle).expect("needle in text");
-    Location::of(
-        file,
-        ByteSpan {
-            start,
-            end: start + needle.len(),
-        },
-    )
-}
 
 fn report() -> Report {
     let config = SourceFile::new(

@@ -1,6 +1,7 @@
 //! Running the real binary, for the integration tests that drive it (`cli`, `adoption`,
 //! `formats`, `inventory`): one harness, so every suite runs it the same way (no colours,
-//! UTF-8 output, the exit status in every assertion message).
+//! UTF-8 output, the exit status in every assertion message). Also where the synthetic
+//! reports of the renderer tests point their findings ([`locate`]).
 
 // Each test crate uses its own subset.
 #![allow(dead_code)]
@@ -9,6 +10,8 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
+use vox_clavis_lint::finding::Location;
+use vox_clavis_lint::source::{ByteSpan, SourceFile};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_vox-clavis-lint");
 
@@ -72,4 +75,16 @@ pub fn write(dir: &Path, files: &[(&str, &str)]) {
 
 pub fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+/// The location of the first occurrence of `needle` in `file`.
+pub fn locate(file: &SourceFile, needle: &str) -> Location {
+    let start = file.text.find(needle).expect("needle in text");
+    Location::of(
+        file,
+        ByteSpan {
+            start,
+            end: start + needle.len(),
+        },
+    )
 }
