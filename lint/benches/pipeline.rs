@@ -8,7 +8,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use vox_clavis_lint::Settings;
 use vox_clavis_lint::engine::check_sources;
-use vox_clavis_lint::prefilter::Prefilter;
+use vox_clavis_lint::analysis::prefilter::Prefilter;
 
 /// The demo's files: realistic code with a finding for most rules.
 const DEMO: &[(&str, &str)] = &[
@@ -54,14 +54,14 @@ fn pipeline(c: &mut Criterion) {
     });
     group.finish();
 
-    let prefilter = Prefilter::new(&settings);
+    let prefilter = vox_clavis_lint::rules::prefilter(&settings);
     let mut group = c.benchmark_group("prefilter");
     group.throughput(Throughput::Bytes(LARGE.len() as u64));
     group.bench_function("triggers of a large file", |b| {
         b.iter(|| prefilter.wants(black_box(LARGE.as_bytes())))
     });
     group.bench_function("build the automaton", |b| {
-        b.iter(|| Prefilter::new(black_box(&settings)))
+        b.iter(|| vox_clavis_lint::rules::prefilter(black_box(&settings)))
     });
     group.finish();
 }

@@ -1,7 +1,7 @@
 //! The floor under the linter's speed: walk, read and `syn::parse_file` every file (or, with
 //! `--prefilter`, only the files the linter's prefilter wants), visit each AST once, and do
 //! nothing else. With `--check-rest` as well, the other files get the syntax check the
-//! linter gives them ([`vox_clavis_lint::syntax`]): the least the linter itself can do.
+//! linter gives them ([`vox_clavis_lint::input::syntax`]): the least the linter itself can do.
 //! `bench/run` times it beside the linter, so the report can say how far the linter is from
 //! what parsing alone costs.
 //!
@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use syn::visit::Visit;
 use vox_clavis_lint::config;
-use vox_clavis_lint::prefilter::Prefilter;
+use vox_clavis_lint::analysis::prefilter::Prefilter;
 
 /// Counts expressions, so the visit cannot be optimised away.
 struct Count(usize);
@@ -53,7 +53,7 @@ fn main() {
     }
     let settings = config::Settings::default();
     let filter = if prefilter {
-        Prefilter::new(&settings)
+        vox_clavis_lint::rules::prefilter(&settings)
     } else {
         Prefilter::off()
     };
@@ -71,7 +71,7 @@ fn main() {
             };
             if !filter.wants(text.as_bytes()) {
                 if check_rest {
-                    std::hint::black_box(vox_clavis_lint::syntax::parses(&text));
+                    std::hint::black_box(vox_clavis_lint::input::syntax::parses(&text));
                 }
                 return;
             }

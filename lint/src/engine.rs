@@ -9,23 +9,24 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::baseline::Baseline;
-use crate::changes::{self, Changes};
+use crate::verdict::baseline::Baseline;
+use crate::input::changes::Changes;
+use crate::verdict::diff;
 use crate::config::{PathLevels, Settings};
-use crate::context::FileContext;
-use crate::facts::{self, FileFacts};
+use crate::rules::context::FileContext;
+use crate::analysis::facts::{self, FileFacts};
 use crate::finding::{Finding, Location};
-use crate::git::{GitError, Repo};
-use crate::join::{CrateFacts, Question};
-use crate::prefilter::{self, Needs, Prefilter};
-use crate::report::Report;
-use crate::rule::RuleMeta;
+use crate::input::git::{GitError, Repo};
+use crate::analysis::join::{CrateFacts, Question};
+use crate::analysis::prefilter::{self, Needs, Prefilter};
+use crate::finding::report::Report;
+use crate::finding::RuleMeta;
 use crate::rules::{self, internal_error, unparsable_file};
-use crate::source::SourceFile;
-use crate::suppress::{self, FileSuppressions};
-use crate::unit::{ModuleUnit, UnitFinder};
-use crate::walk::{self, Excludes, WalkSetupError, WalkedFile};
-use crate::{baseline, fingerprint};
+use crate::input::source::SourceFile;
+use crate::verdict::suppress::{self, FileSuppressions};
+use crate::input::unit::{ModuleUnit, UnitFinder};
+use crate::input::walk::{self, Excludes, WalkSetupError, WalkedFile};
+use crate::verdict::{baseline, fingerprint};
 
 /// syn's parser recurses per nesting level; deep inputs need far more than the default stack.
 const WORKER_STACK: usize = 256 * 1024 * 1024;
@@ -48,7 +49,7 @@ pub struct CheckOptions {
     /// Told as files are checked, for a progress bar.
     pub progress: Option<Arc<dyn Progress>>,
     /// Run the facts and rules on every file, even those no rule could fire in (see
-    /// [`crate::prefilter`]): the findings are the same, only slower. For the tests that prove
+    /// [`crate::analysis::prefilter`]): the findings are the same, only slower. For the tests that prove
     /// it, and benchmarks.
     pub no_prefilter: bool,
 }
@@ -86,7 +87,7 @@ struct FileResult {
     suppressions: FileSuppressions,
     /// Rule levels for this file after `[[overrides]]`.
     levels: PathLevels,
-    /// Only syntax-checked: nothing in it could be a finding (see [`crate::prefilter`]).
+    /// Only syntax-checked: nothing in it could be a finding (see [`crate::analysis::prefilter`]).
     skipped: bool,
 }
 
@@ -161,11 +162,11 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
         None => (files, units),
     };
     // Enums deriving `SecretInventory` add to the inventory before any rule runs.
-    let sources = crate::derived::Sources::Files {
+    let sources = crate::analysis::derived::Sources::Files {
         files: &files,
         staged: staged.as_ref(),
     };
-    let derived = crate::derived::settings(settings, sources);
+    let derived = crate::analysis::derived::settings(settings, sources);
     let settings = &*derived;
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -177,7 +178,7 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
     if let Some(p) = progress {
         p.start(files.len());
     }
-    let prefilter = Prefilter::new(settings);
+    let prefilter = rules::prefilter(settings);
     let check_one = |i: usize, gate: Gate<'_>| {
         let r = check_file(settings, &files[i], units[i].clone(), staged.as_ref(), gate);
         proc_macro2::extra::invalidate_current_thread_spans();
@@ -275,7 +276,7 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
         baseline::apply(&mut report, accepted, &|p| checked.contains(p));
     }
     if let Some(changed) = &options.changes {
-        changes::retain_changed(&mut report, changed);
+        diff::retain_changed(&mut report, changed);
     }
     Ok(report)
 }
@@ -470,7 +471,7 @@ struct Plan {
     /// How far the facts and the rules walk it; `None`: only its syntax is checked.
     walk: Option<Needs>,
     /// Its text holds a trigger of some rule: it is reported when syn cannot parse it, even
-    /// where rust-analyzer's grammar accepts it (see [`crate::syntax`]).
+    /// where rust-analyzer's grammar accepts it (see [`crate::input::syntax`]).
     needed: bool,
 }
 
@@ -540,7 +541,7 @@ fn check_file(
             result.findings.push(
                 unparsable(
                     format!("file is not valid UTF-8 (invalid byte at offset {at})"),
-                    Location::of(&source, crate::source::ByteSpan { start: end, end }),
+                    Location::of(&source, crate::input::source::ByteSpan { start: end, end }),
                 )
                 .with_help("Rust sources must be UTF-8; re-encode the file"),
             );
@@ -573,13 +574,13 @@ fn analyze(
             match run_rules(settings, &source, &result.unit, &result.levels, needs) {
                 // syn's grammar is narrower than Rust's at the edges; a file no rule needs is
                 // reported only when it is not Rust at all.
-                Err(_) if !plan.needed && crate::syntax::parses(&source.text) => Ok(None),
+                Err(_) if !plan.needed && crate::input::syntax::parses(&source.text) => Ok(None),
                 outcome => outcome.map(Some),
             }
-        } else if crate::syntax::parses(&source.text) {
+        } else if crate::input::syntax::parses(&source.text) {
             Ok(None)
         } else {
-            // The error to report, in syn's words (or none: see `crate::syntax`).
+            // The error to report, in syn's words (or none: see `crate::input::syntax`).
             syn::parse_file(&source.text).map(|_| None)
         }
     }));
@@ -628,7 +629,7 @@ fn analyze(
 /// Checks in-memory sources as one crate (each `(display path, text)` a file of it), on the
 /// current thread: for tests, documentation examples and editor buffers.
 pub fn check_sources(settings: &Settings, sources: &[(&str, &str)]) -> Report {
-    let derived = crate::derived::settings(settings, crate::derived::Sources::Memory(sources));
+    let derived = crate::analysis::derived::settings(settings, crate::analysis::derived::Sources::Memory(sources));
     let settings = &*derived;
     let unit = ModuleUnit {
         crate_key: "<memory>".to_owned(),

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use vox_clavis_lint::credentials;
+use vox_clavis_lint::analysis::credentials;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vox-clavis-lint");
 const RULE: &str = "hardcoded-secret";

@@ -3,11 +3,11 @@
 //! `fixtures/rules/secret-env-read/` and page `docs/rules/secret-env-read.md`, and it is
 //! registered in `lint/src/rules/mod.rs`, whose list is alphabetical.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use vox_clavis_lint::docs::REGENERATE;
+use vox_clavis_lint::rules::docs::REGENERATE;
 use vox_clavis_lint::rules;
 
 /// Rules that cannot be triggered on purpose, so they have no fixture folder.
@@ -232,4 +232,439 @@ fn type_names_follow_the_rule_names() {
     ] {
         assert!(!is_kebab_case(bad), "{bad:?}");
     }
+}
+
+// The layout of `lint/src/` (docs/architecture.md): folders by pipeline stage, imports one
+// way, no file over 800 lines.
+
+/// Each top-level module of `lint/src/` and the ones it may import, from the top of the
+/// pipeline down. An import not listed here runs against the order.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("main", &["cli"]),
+    (
+        "cli",
+        &[
+            "engine", "render", "verdict", "rules", "analysis", "config", "input", "finding",
+        ],
+    ),
+    (
+        "engine",
+        &[
+            "render", "verdict", "rules", "analysis", "config", "input", "finding",
+        ],
+    ),
+    ("render", &["analysis", "config", "input", "finding"]),
+    ("rules", &["verdict", "analysis", "config", "input", "finding"]),
+    ("verdict", &["input", "finding"]),
+    ("analysis", &["config", "input", "finding"]),
+    ("config", &["input", "finding"]),
+    ("finding", &["input"]),
+    ("input", &[]),
+];
+
+const MAX_LINES: usize = 800;
+
+/// A module of `lint/src/`: its path from the crate root and its file.
+struct SrcModule {
+    path: Vec<String>,
+    file: PathBuf,
+}
+
+fn src_modules(dir: &Path, prefix: &[String], out: &mut Vec<SrcModule>) {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .expect("read lint/src")
+        .map(|e| e.expect("read lint/src").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        if path.is_dir() {
+            let mut inner = prefix.to_vec();
+            inner.push(name);
+            src_modules(&path, &inner, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let mut module = prefix.to_vec();
+            if name != "mod" && !(prefix.is_empty() && name == "lib") {
+                module.push(name);
+            }
+            out.push(SrcModule { path: module, file: path });
+        }
+    }
+}
+
+/// Collects every `crate::`, `super::` and `self::` path a file uses (imports, expressions,
+/// types), resolved to absolute segments.
+struct PathCollector {
+    module: Vec<String>,
+    found: Vec<Vec<String>>,
+}
+
+impl PathCollector {
+    fn resolve(&self, segments: &[String]) -> Option<Vec<String>> {
+        let mut base = match segments.first().map(String::as_str) {
+            Some("crate") => return Some(segments[1..].to_vec()),
+            Some("super" | "self") => self.module.clone(),
+            _ => return None,
+        };
+        let mut rest = segments;
+        while let Some(first) = rest.first() {
+            match first.as_str() {
+                "self" => {}
+                "super" => {
+                    base.pop()?;
+                }
+                _ => break,
+            }
+            rest = &rest[1..];
+        }
+        base.extend(rest.iter().cloned());
+        Some(base)
+    }
+
+    fn use_tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(prefix, &p.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => self.add(prefix, Some(n.ident.to_string())),
+            syn::UseTree::Rename(r) => self.add(prefix, Some(r.ident.to_string())),
+            syn::UseTree::Glob(_) => self.add(prefix, None),
+            syn::UseTree::Group(g) => {
+                for item in &g.items {
+                    self.use_tree(prefix, item);
+                }
+            }
+        }
+    }
+
+    fn add(&mut self, prefix: &[String], last: Option<String>) {
+        let mut segments = prefix.to_vec();
+        segments.extend(last);
+        if let Some(path) = self.resolve(&segments) {
+            self.found.push(path);
+        }
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for PathCollector {
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        self.use_tree(&mut Vec::new(), &item.tree);
+    }
+
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        self.module.push(item.ident.to_string());
+        syn::visit::visit_item_mod(self, item);
+        self.module.pop();
+    }
+
+    /// `pub(crate)` and `pub(super)` name who may see an item, not an import.
+    fn visit_visibility(&mut self, _: &'ast syn::Visibility) {}
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.add(&segments, None);
+        syn::visit::visit_path(self, path);
+    }
+}
+
+/// `#[macro_export]` macros by name, with the path of the module that defines them.
+fn exported_macros(modules: &[SrcModule]) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for module in modules {
+        let text = fs::read_to_string(&module.file).expect("read a source file");
+        let Ok(file) = syn::parse_file(&text) else { continue };
+        for item in file.items {
+            if let syn::Item::Macro(m) = item
+                && m.attrs.iter().any(|a| a.path().is_ident("macro_export"))
+                && let Some(ident) = m.ident
+            {
+                out.insert(ident.to_string(), module.path.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Each module's imports of other modules: (importer index, imported index).
+fn import_edges(modules: &[SrcModule]) -> Vec<(usize, usize)> {
+    let mut edges = BTreeSet::new();
+    for (i, module) in modules.iter().enumerate() {
+        let text = fs::read_to_string(&module.file).expect("read a source file");
+        let file = syn::parse_file(&text)
+            .unwrap_or_else(|e| panic!("{} does not parse: {e}", module.file.display()));
+        let mut collector = PathCollector {
+            module: module.path.clone(),
+            found: Vec::new(),
+        };
+        syn::visit::visit_file(&mut collector, &file);
+        for mut path in collector.found {
+            // `crate::declare_rule!` is exported at the root but lives in its module.
+            if let [name] = &path[..]
+                && let Some(home) = exported_macros(modules).remove(name)
+            {
+                path = home;
+            }
+            // The longest module prefix of the path is the module it reaches into.
+            let target = (0..=path.len())
+                .rev()
+                .find_map(|n| modules.iter().position(|m| m.path == path[..n]));
+            if let Some(j) = target.filter(|&j| j != i) {
+                edges.insert((i, j));
+            }
+        }
+    }
+    edges.into_iter().collect()
+}
+
+fn display(module: &SrcModule) -> String {
+    module
+        .file
+        .strip_prefix(root())
+        .unwrap_or(&module.file)
+        .display()
+        .to_string()
+}
+
+fn all_src_modules() -> Vec<SrcModule> {
+    let mut modules = Vec::new();
+    src_modules(&root().join("lint/src"), &[], &mut modules);
+    modules
+}
+
+/// The top-level unit of a module: its folder, or its own name for a file at the root;
+/// `None` for `lib.rs`, which only declares and re-exports.
+fn layer(module: &SrcModule) -> Option<&str> {
+    module.path.first().map(String::as_str).or_else(|| {
+        (module.file.file_stem().is_some_and(|s| s == "main")).then_some("main")
+    })
+}
+
+#[test]
+fn imports_run_one_way_down_the_pipeline() {
+    let modules = all_src_modules();
+    let mut problems = Vec::new();
+    for module in &modules {
+        let Some(layer) = layer(module) else { continue };
+        if !LAYERS.iter().any(|(name, _)| *name == layer) {
+            problems.push(format!(
+                "{}: `{layer}` is not a stage listed in LAYERS (lint/tests/conventions.rs) \
+                 or docs/architecture.md",
+                display(module)
+            ));
+        }
+    }
+    for (i, j) in import_edges(&modules) {
+        let (Some(from), Some(to)) = (layer(&modules[i]), layer(&modules[j])) else {
+            if layer(&modules[i]).is_some() {
+                problems.push(format!(
+                    "{} imports the crate root (lib.rs): name the module instead",
+                    display(&modules[i])
+                ));
+            }
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        let allowed = LAYERS
+            .iter()
+            .find(|(name, _)| *name == from)
+            .is_some_and(|(_, below)| below.contains(&to));
+        if !allowed {
+            problems.push(format!(
+                "{} (`{from}`) imports {} (`{to}`): imports run cli -> engine -> render -> \
+                 rules -> verdict/analysis -> config -> finding -> input",
+                display(&modules[i]),
+                display(&modules[j]),
+            ));
+        }
+    }
+    assert_none(problems, "imports against the pipeline order");
+}
+
+/// Groups of modules that import each other in a circle, where the circle crosses a folder:
+/// in each folder, its files and its subfolders (each taken whole) must not import each other
+/// in a circle that includes a subfolder.
+fn folder_cycles(modules: &[SrcModule], edges: &[(usize, usize)]) -> Vec<String> {
+    let mut folders: BTreeSet<Vec<String>> = BTreeSet::new();
+    for m in modules {
+        let dir = m.file.parent().expect("a file has a folder");
+        let rel = dir.strip_prefix(root().join("lint/src")).expect("under lint/src");
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        for n in 0..=parts.len() {
+            folders.insert(parts[..n].to_vec());
+        }
+    }
+    let mut problems = Vec::new();
+    for folder in &folders {
+        // The node of a module within `folder`: (name, is a subfolder), or None outside it.
+        let node = |m: &SrcModule| -> Option<(String, bool)> {
+            let rel = m.file.strip_prefix(root().join("lint/src")).ok()?;
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if parts.len() <= folder.len() || parts[..folder.len()] != folder[..] {
+                return None;
+            }
+            let next = parts[folder.len()].clone();
+            Some((next.clone(), parts.len() > folder.len() + 1))
+        };
+        let mut graph: BTreeMap<(String, bool), BTreeSet<(String, bool)>> = BTreeMap::new();
+        for &(i, j) in edges {
+            if let (Some(a), Some(b)) = (node(&modules[i]), node(&modules[j]))
+                && a != b
+            {
+                graph.entry(a).or_default().insert(b);
+            }
+        }
+        for component in strongly_connected(&graph) {
+            if component.len() > 1 && component.iter().any(|(_, dir)| *dir) {
+                let names: Vec<String> = component
+                    .iter()
+                    .map(|(n, dir)| if *dir { format!("{n}/") } else { n.clone() })
+                    .collect();
+                problems.push(format!(
+                    "lint/src/{}: {} import each other in a circle",
+                    folder.iter().map(|f| format!("{f}/")).collect::<String>(),
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Tarjan's strongly connected components, each sorted, in a sorted order.
+fn strongly_connected<N: Ord + Clone>(graph: &BTreeMap<N, BTreeSet<N>>) -> Vec<Vec<N>> {
+    let nodes: BTreeSet<N> = graph
+        .iter()
+        .flat_map(|(a, bs)| std::iter::once(a.clone()).chain(bs.iter().cloned()))
+        .collect();
+    let index_of: BTreeMap<N, usize> = nodes.iter().cloned().zip(0..).collect();
+    let nodes: Vec<N> = nodes.into_iter().collect();
+    let succ: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|n| {
+            graph
+                .get(n)
+                .map(|bs| bs.iter().map(|b| index_of[b]).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    // Kosaraju: order by finish time, then collect on the reversed graph.
+    let mut seen = vec![false; nodes.len()];
+    let mut order = Vec::new();
+    for start in 0..nodes.len() {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![(start, 0)];
+        while let Some((n, k)) = stack.pop() {
+            if let Some(&next) = succ[n].get(k) {
+                stack.push((n, k + 1));
+                if !seen[next] {
+                    seen[next] = true;
+                    stack.push((next, 0));
+                }
+            } else {
+                order.push(n);
+            }
+        }
+    }
+    let mut pred = vec![Vec::new(); nodes.len()];
+    for (a, bs) in succ.iter().enumerate() {
+        for &b in bs {
+            pred[b].push(a);
+        }
+    }
+    let mut component = vec![usize::MAX; nodes.len()];
+    let mut out: Vec<Vec<N>> = Vec::new();
+    for &start in order.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        let id = out.len();
+        let mut members = Vec::new();
+        let mut stack = vec![start];
+        component[start] = id;
+        while let Some(n) = stack.pop() {
+            members.push(nodes[n].clone());
+            for &p in &pred[n] {
+                if component[p] == usize::MAX {
+                    component[p] = id;
+                    stack.push(p);
+                }
+            }
+        }
+        members.sort();
+        out.push(members);
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn no_import_circle_crosses_a_folder() {
+    let modules = all_src_modules();
+    let edges = import_edges(&modules);
+    assert_none(
+        folder_cycles(&modules, &edges),
+        "import circles across folders of lint/src/",
+    );
+}
+
+#[test]
+fn no_source_file_over_800_lines() {
+    let problems: Vec<String> = all_src_modules()
+        .iter()
+        .filter_map(|m| {
+            let lines = fs::read_to_string(&m.file).ok()?.lines().count();
+            (lines > MAX_LINES).then(|| {
+                format!(
+                    "{}: {lines} lines (at most {MAX_LINES}: split it by job)",
+                    display(m)
+                )
+            })
+        })
+        .collect();
+    assert_none(problems, "source files over 800 lines");
+}
+
+/// The checks above fail on what they are meant to catch.
+#[test]
+fn layout_checks_catch_a_circle_and_resolve_relative_paths() {
+    let m = |path: &[&str], file: &str| SrcModule {
+        path: path.iter().map(|s| s.to_string()).collect(),
+        file: root().join("lint/src").join(file),
+    };
+    let modules = [
+        m(&["analysis", "facts"], "analysis/facts.rs"),
+        m(&["analysis", "taint"], "analysis/taint/mod.rs"),
+        m(&["analysis", "scope"], "analysis/scope.rs"),
+    ];
+    // facts <-> scope: one folder, no subfolder in the circle.
+    assert!(folder_cycles(&modules, &[(0, 2), (2, 0)]).is_empty());
+    // facts <-> taint/: the circle crosses the folder taint/.
+    let found = folder_cycles(&modules, &[(0, 1), (1, 0)]);
+    assert_eq!(
+        found,
+        ["lint/src/analysis/: facts.rs, taint/ import each other in a circle"]
+    );
+    let collector = PathCollector {
+        module: vec!["analysis".into(), "taint".into(), "walk".into()],
+        found: Vec::new(),
+    };
+    let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        collector.resolve(&s(&["super", "super", "facts", "X"])),
+        Some(s(&["analysis", "facts", "X"]))
+    );
+    assert_eq!(collector.resolve(&s(&["std", "fs"])), None);
 }

@@ -9,9 +9,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use vox_clavis_lint::Settings;
-use vox_clavis_lint::docs::{self, REGENERATE};
+use vox_clavis_lint::rules::docs::{self, REGENERATE};
 use vox_clavis_lint::engine::check_sources;
-use vox_clavis_lint::rule::RuleMeta;
+use vox_clavis_lint::finding::RuleMeta;
 use vox_clavis_lint::rules;
 
 /// Rules whose doc comment cannot carry a code example: nothing triggers them on purpose.
@@ -79,7 +79,7 @@ fn readers_page_matches_the_catalog() {
         .parent()
         .expect("docs/rules sits in docs/")
         .join("readers.md");
-    let expected = vox_clavis_lint::readers::catalog_page();
+    let expected = vox_clavis_lint::config::readers::catalog_page();
     let actual = fs::read_to_string(&path).ok();
     if actual.as_deref() == Some(expected.as_str()) {
         return;

@@ -8,7 +8,7 @@ use serde_json::Value;
 use vox_clavis_lint::Report;
 use vox_clavis_lint::finding::{Finding, Location, Severity};
 use vox_clavis_lint::render::{Format, RenderOptions, render};
-use vox_clavis_lint::source::SourceFile;
+use vox_clavis_lint::input::source::SourceFile;
 
 const SCHEMA: &str = include_str!("data/sarif-schema-2.1.0.json");
 

@@ -8,7 +8,7 @@ use common::locate;
 use vox_clavis_lint::Report;
 use vox_clavis_lint::finding::{Finding, Location, Severity};
 use vox_clavis_lint::render::{Format, RenderOptions, render};
-use vox_clavis_lint::source::SourceFile;
+use vox_clavis_lint::input::source::SourceFile;
 
 const CONFIG_RS: &str = r#"use std::env;
 

@@ -9,14 +9,14 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use super::args::{CheckArgs, Cli, ColorChoice, FailOn};
 use super::{exit, print_error, write_stderr, write_stdout};
-use crate::baseline::{self, Baseline};
-use crate::changes::Changes;
+use crate::verdict::baseline::{self, Baseline};
+use crate::input::changes::Changes;
 use crate::config::{self, ConfigError, Settings};
 use crate::engine::{self, CheckOptions};
-use crate::git::Repo;
+use crate::input::git::Repo;
 use crate::render::{self, RenderOptions};
-use crate::report::Report;
-use crate::walk::WalkSetupError;
+use crate::finding::report::Report;
+use crate::input::walk::WalkSetupError;
 
 /// Width of configuration diagnostics: fixed, so output does not depend on the terminal.
 const DIAGNOSTIC_WIDTH: usize = 100;
@@ -163,7 +163,7 @@ fn new_code(args: &CheckArgs) -> Result<(Option<Repo>, Option<Changes>), Failure
     if args.diff.is_none() && !args.staged {
         return Ok((None, None));
     }
-    let message = |e: crate::git::GitError| Failure::Message(e.to_string());
+    let message = |e: crate::input::git::GitError| Failure::Message(e.to_string());
     let cwd = std::env::current_dir()
         .map_err(|e| Failure::Message(format!("cannot determine the working directory: {e}")))?;
     let repo = Repo::discover(&cwd).map_err(message)?;

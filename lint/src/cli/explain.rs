@@ -2,7 +2,7 @@
 
 use super::args::ExplainArgs;
 use super::{exit, print_error, write_stdout};
-use crate::{docs, rules};
+use crate::rules::{self, docs};
 
 /// Runs `explain` and returns the exit status.
 pub fn run(args: &ExplainArgs) -> u8 {

@@ -19,7 +19,7 @@ use super::args::{ColorChoice, InventoryArgs, InventoryFormat};
 use super::check::{self, Failure};
 use super::{exit, print_error, write_stderr, write_stdout};
 use crate::config::SecretSpec;
-use crate::derived;
+use crate::analysis::derived;
 
 /// The line that opens the generated block.
 pub const START_MARKER: &str = "<!-- vox-clavis-lint:inventory -->";

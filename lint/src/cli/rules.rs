@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::args::{RulesArgs, RulesFormat};
 use super::{exit, print_error, write_stdout};
 use crate::finding::Severity;
-use crate::rule::RuleMeta;
+use crate::finding::RuleMeta;
 use crate::rules;
 
 /// Runs `rules` and returns the exit status.

@@ -10,13 +10,14 @@ mod load;
 pub mod names;
 pub mod options;
 pub mod overrides;
+pub mod readers;
 mod validate;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::finding::Severity;
-use crate::rule::RuleMeta;
+use crate::finding::RuleMeta;
 
 pub use discover::{CONFIG_FILE_NAMES, ConfigKind, Discovered, discover};
 pub use error::{ConfigError, ConfigProblem, ProblemKind};
@@ -43,7 +44,7 @@ pub struct Settings {
     /// `[[overrides]]`, in file order.
     pub overrides: Vec<Override>,
     /// Library entry points that read secrets: the built-in catalog plus `[[readers]]`.
-    pub readers: crate::readers::Readers,
+    pub readers: crate::config::readers::Readers,
     /// Non-fatal configuration problems (a name claimed twice in an included contract, a
     /// `Cargo.toml` skipped during discovery, ...), for the CLI to print.
     pub warnings: Vec<String>,
@@ -226,7 +227,7 @@ impl Settings {
         if self.overrides.is_empty() {
             return PathLevels::default();
         }
-        let abs = crate::walk::absolute(path);
+        let abs = crate::input::walk::absolute(path);
         let rel = abs.strip_prefix(&self.base_dir).unwrap_or(&abs);
         PathLevels::new(&self.overrides, rel)
     }

@@ -14,7 +14,7 @@ use super::RuleOptions;
 use super::error::{ConfigProblem, ProblemKind};
 use super::options::{Level, OverrideOptions};
 use crate::finding::Severity;
-use crate::rule::RuleMeta;
+use crate::finding::RuleMeta;
 use crate::rules;
 
 /// Rules that report files the linter could not check: never off, anywhere.

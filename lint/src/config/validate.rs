@@ -38,7 +38,7 @@ pub(crate) struct Validated {
     pub rules: RuleOptions,
     pub suppressions: SuppressionSettings,
     pub overrides: Vec<Override>,
-    pub readers: crate::readers::Readers,
+    pub readers: crate::config::readers::Readers,
     pub warnings: Vec<String>,
 }
 
@@ -143,8 +143,8 @@ pub(crate) fn validate(
 fn readers(
     entries: &[ReaderOptions],
     problems: &mut Vec<ConfigProblem>,
-) -> crate::readers::Readers {
-    use crate::readers::{EntryProblem, Reader, Readers, check_entry};
+) -> crate::config::readers::Readers {
+    use crate::config::readers::{EntryProblem, Reader, Readers, check_entry};
     let mut out = Vec::new();
     for entry in entries {
         let reads = entry.reads.get_ref();

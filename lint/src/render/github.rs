@@ -9,7 +9,7 @@
 
 use super::{RenderOptions, one_based, push_trailer};
 use crate::finding::{Finding, Severity};
-use crate::report::Report;
+use crate::finding::report::Report;
 
 pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
@@ -75,7 +75,7 @@ fn escape_property(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::finding::Location;
-    use crate::source::Position;
+    use crate::input::source::Position;
 
     #[test]
     fn escapes_as_the_toolkit_does() {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::one_based;
 use crate::finding::{Finding, Severity};
-use crate::report::Report;
+use crate::finding::report::Report;
 
 #[derive(Serialize)]
 struct Issue<'a> {

@@ -14,7 +14,7 @@ use miette::{
 
 use super::{DEFAULT_WIDTH, RenderOptions, one_based, push_trailer};
 use crate::finding::{Finding, Severity};
-use crate::report::Report;
+use crate::finding::report::Report;
 
 pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
     let handler = handler(options);
@@ -180,7 +180,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
 mod tests {
     use super::*;
     use crate::finding::Location;
-    use crate::source::SourceFile;
+    use crate::input::source::SourceFile;
 
     const TEXT: &str =
         "fn main() {\n    let key = std::env::var(\"OPENAI_API_KEY\").unwrap();\n}\n";
@@ -189,7 +189,7 @@ mod tests {
         let file = SourceFile::new("src/main.rs".into(), "src/main.rs".into(), TEXT.into());
         let start = TEXT.find("std::env").unwrap();
         let end = TEXT.find(".unwrap").unwrap();
-        let span = crate::source::ByteSpan { start, end };
+        let span = crate::input::source::ByteSpan { start, end };
         let finding = Finding::new(
             "secret-env-read",
             Severity::Error,
@@ -199,7 +199,7 @@ mod tests {
         )
         .with_label("read here")
         .with_related(
-            Location::of(&file, crate::source::ByteSpan { start: 4, end: 8 }),
+            Location::of(&file, crate::input::source::ByteSpan { start: 4, end: 8 }),
             "in here",
         )
         .with_help("resolve it with `vox_clavis::resolve(SecretId::OpenAiApiKey)`");
@@ -247,7 +247,7 @@ mod tests {
     #[test]
     fn spans_outside_the_text_are_clamped() {
         let mut report = report();
-        report.findings[0].location.span = crate::source::ByteSpan {
+        report.findings[0].location.span = crate::input::source::ByteSpan {
             start: 10_000,
             end: 20_000,
         };

@@ -17,7 +17,7 @@ mod short;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::report::Report;
+use crate::finding::report::Report;
 
 /// An output format, named on the command line by [`Format::as_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,7 +139,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
 
 /// The published documentation page of a rule (SARIF `helpUri`, rustc-json's note).
 fn doc_url(rule: &str) -> String {
-    format!("{}{rule}.md", crate::rule::DOCS_BASE_URL)
+    format!("{}{rule}.md", crate::finding::DOCS_BASE_URL)
 }
 
 /// The lines `human`, `short` and `github` print after the findings: the suppressed findings (with

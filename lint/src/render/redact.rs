@@ -1,7 +1,7 @@
 //! Masks credentials in a file's text before any renderer sees it.
 //!
 //! [`file`] runs where the engine keeps the text of a file with findings
-//! ([`crate::report::Report::sources`], the only source text any format prints), so snippets
+//! ([`crate::finding::report::Report::sources`], the only source text any format prints), so snippets
 //! of every format are drawn from the masked copy. Each byte of a credential becomes `*`:
 //! lengths, line breaks and therefore every span and position stay valid.
 //!
@@ -22,9 +22,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::credentials;
+use crate::analysis::credentials;
 use crate::finding::Finding;
-use crate::matchers::names_credential;
+use crate::analysis::matchers::names_credential;
 
 /// The rule whose findings' spans are credentials.
 const HARDCODED_SECRET: &str = "hardcoded-secret";
@@ -154,7 +154,7 @@ fn assigned_values(text: &str) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
     use crate::finding::{Location, Severity};
-    use crate::source::{ByteSpan, SourceFile};
+    use crate::input::source::{ByteSpan, SourceFile};
 
     fn ghp() -> String {
         format!("{}{}", "ghp_", "Q7wE2rT9yU4iO1pA6sD3fG8hJ5kL0zX7cV2b")

@@ -16,8 +16,8 @@ use serde::Serialize;
 
 use super::{doc_url, one_based};
 use crate::finding::{Finding, Severity};
-use crate::report::Report;
-use crate::rule::RuleMeta;
+use crate::finding::report::Report;
+use crate::finding::RuleMeta;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const TOOL_NAME: &str = "vox-clavis-lint";

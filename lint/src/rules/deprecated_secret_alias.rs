@@ -1,23 +1,24 @@
 //! `deprecated-secret-alias`: a deprecated secret alias is still spelled in code.
 //!
-//! Looks at every string literal of the file ([`crate::literals`], macro bodies and
+//! Looks at every string literal of the file ([`crate::analysis::literals`], macro bodies and
 //! attributes included), byte strings, `concat!` of literals, and the names
-//! [`crate::facts`] derived without a literal (clap's bare `#[arg(env)]`). Uses that facts
+//! [`crate::analysis::facts`] derived without a literal (clap's bare `#[arg(env)]`). Uses that facts
 //! recorded (environment reads and writes) only refine the message.
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 
 use crate::config::{NameKind, SecretSpec, Settings};
-use crate::context::FileContext;
+use crate::rules::context::FileContext;
 use crate::declare_rule;
-use crate::facts::NameExpr;
+use crate::analysis::facts::NameExpr;
 use crate::finding::Location;
-use crate::literals;
-use crate::matchers;
-use crate::prefilter::{Needs, Triggers};
-use crate::rule::{Rule, RuleMeta};
-use crate::source::ByteSpan;
+use crate::analysis::literals;
+use crate::analysis::matchers;
+use crate::analysis::prefilter::{Needs, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
+use crate::input::source::ByteSpan;
 
 declare_rule! {
     /// ## What it does
@@ -457,7 +458,7 @@ impl<'ast> Visit<'ast> for SkippedSpans<'_, '_> {
 /// Byte strings and `concat!` of literals equal to an alias, in code and macro bodies.
 struct Other<'x, 'a> {
     aliases: &'x [(&'a str, &'a SecretSpec)],
-    source: &'x crate::source::SourceFile,
+    source: &'x crate::input::source::SourceFile,
     found: Vec<(ByteSpan, &'a str, How)>,
 }
 

@@ -1,7 +1,7 @@
 //! `hardcoded-secret`: a credential is written in the source.
 //!
 //! Two tests, both over the decoded value of every string literal of the file (code, macro
-//! bodies, attributes, doc comments; see [`crate::literals`]):
+//! bodies, attributes, doc comments; see [`crate::analysis::literals`]):
 //! - a credential of a known format anywhere in the value ([`credentials::find`]);
 //! - a high-entropy value ([`credentials::is_high_entropy`]) where the code says it is a
 //!   credential: the places collected by [`Contexts`], and `Bearer`/`Basic` header values.
@@ -15,13 +15,14 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Lit, Member, Pat};
 
 use crate::config::Settings;
-use crate::context::FileContext;
-use crate::credentials;
+use crate::rules::context::FileContext;
+use crate::analysis::credentials;
 use crate::declare_rule;
-use crate::literals::{self, StrLit};
-use crate::matchers::{self, names_credential};
-use crate::prefilter::{Needs, Triggers};
-use crate::rule::{Rule, RuleMeta};
+use crate::analysis::literals::{self, StrLit};
+use crate::analysis::matchers::{self, names_credential};
+use crate::analysis::prefilter::{Needs, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
 
 declare_rule! {
     /// ## What it does

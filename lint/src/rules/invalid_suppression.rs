@@ -1,15 +1,16 @@
 //! `invalid-suppression`: a suppression comment that is malformed, names an unknown rule, or
 //! gives no reason.
 //!
-//! Findings are made by [`crate::suppress`] while it reads the comments; the rule itself
+//! Findings are made by [`crate::verdict::suppress`] while it reads the comments; the rule itself
 //! checks nothing.
 
 use crate::config::Settings;
 use crate::declare_rule;
-use crate::directives;
+use crate::verdict::directives;
 use crate::finding::{Finding, Location};
-use crate::prefilter::{Needs, Triggers};
-use crate::rule::{Rule, RuleMeta};
+use crate::analysis::prefilter::{Needs, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
 
 /// The finding for a suppression comment at `location` with `problem`.
 pub fn finding(path: &str, location: Location, problem: &str) -> Finding {

@@ -1,16 +1,17 @@
 //! `inventory-conflict`: two inventory sources disagree about a secret.
 //!
 //! The engine merges the enums deriving `SecretInventory` into the inventory before any rule
-//! runs ([`crate::derived`]); this rule reads the enums of the file it checks again and
+//! runs ([`crate::analysis::derived`]); this rule reads the enums of the file it checks again and
 //! compares each variant with the merged inventory, so the findings sit on the enum, with the
 //! file's levels and suppression comments.
 
 use crate::config::Settings;
-use crate::context::FileContext;
+use crate::rules::context::FileContext;
 use crate::declare_rule;
-use crate::derived;
-use crate::prefilter::{Needs, Triggers};
-use crate::rule::{Rule, RuleMeta};
+use crate::analysis::derived;
+use crate::analysis::prefilter::{Needs, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
 
 declare_rule! {
     /// ## What it does

@@ -12,13 +12,14 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
 use crate::config::Settings;
-use crate::context::FileContext;
+use crate::rules::context::FileContext;
 use crate::declare_rule;
 use crate::finding::Location;
-use crate::matchers;
-use crate::prefilter::{Needs, Triggers};
-use crate::rule::{Rule, RuleMeta};
-use crate::source::ByteSpan;
+use crate::analysis::matchers;
+use crate::analysis::prefilter::{Needs, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
+use crate::input::source::ByteSpan;
 
 declare_rule! {
     /// ## What it does
@@ -238,7 +239,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             return;
         }
         if mac.path.is_ident("macro_rules") {
-            for body in crate::macro_rules::bodies(&mac.tokens) {
+            for body in crate::analysis::macro_rules::bodies(&mac.tokens) {
                 if let Ok(file) = syn::parse2::<syn::File>(body) {
                     self.depth += 1;
                     for item in &file.items {

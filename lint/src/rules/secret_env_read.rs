@@ -1,17 +1,18 @@
 //! `secret-env-read`: a secret read from the environment outside the Clavis resolver.
 //!
-//! The walking is done once per file by [`crate::facts`]; this rule decides which of the reads
+//! The walking is done once per file by [`crate::analysis::facts`]; this rule decides which of the reads
 //! and calls it recorded are secret reads, locally when it can and through the crate-wide join
 //! when a constant or a wrapper function lives elsewhere.
 
 use crate::config::{NameKind, SecretName, Settings, suggested_id};
-use crate::context::FileContext;
+use crate::rules::context::FileContext;
 use crate::declare_rule;
-use crate::facts::{Arg, ConstFact, EnvRead, MacroCall, NameExpr};
+use crate::analysis::facts::{Arg, ConstFact, EnvRead, MacroCall, NameExpr};
 use crate::finding::{Finding, Location};
-use crate::join::{CrateFacts, ParamMode, Question, QuestionKind, SlotSite};
-use crate::prefilter::{self, Needs, Triggers};
-use crate::rule::{Rule, RuleMeta};
+use crate::analysis::join::{CrateFacts, ParamMode, Question, QuestionKind, SlotSite};
+use crate::analysis::prefilter::{self, Needs, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -182,7 +183,7 @@ fn at_slot_read(f: Finding, site: &SlotSite, stored: bool) -> Finding {
 }
 
 /// `AuthData::from_env`, `from_env`: how a callee outside the crate is named in messages.
-fn callee_display(callee: &crate::facts::Callee) -> String {
+fn callee_display(callee: &crate::analysis::facts::Callee) -> String {
     let Some(full) = callee.candidates.first() else {
         return callee.name.clone();
     };
@@ -198,7 +199,7 @@ fn library_finding(
     settings: &Settings,
     path: &str,
     location: Location,
-    entry: &crate::readers::Reader,
+    entry: &crate::config::readers::Reader,
 ) -> Option<Finding> {
     let secrets: Vec<(&str, SecretName<'_>)> = entry
         .reads
@@ -425,7 +426,7 @@ impl Rule for SecretEnvRead {
 
     fn triggers(&self, settings: &Settings) -> Triggers {
         // Library entry points that read for their caller need not spell `env`.
-        prefilter::env_reads(settings).or(settings.readers.triggers())
+        prefilter::env_reads(settings).or(prefilter::reader_triggers(&settings.readers))
     }
 
     fn check(&self, cx: &mut FileContext<'_>, _file: &syn::File) {
@@ -605,7 +606,7 @@ impl SecretEnvRead {
         let Some(&(_, def)) = defs.first() else {
             return;
         };
-        let sub = crate::facts::expand_elsewhere(settings, &q.path, call, &defs);
+        let sub = crate::analysis::facts::expand_elsewhere(settings, &q.path, call, &defs);
         let inline = |a: &Arg| Arg {
             expr: inline_consts(&a.expr, &sub.consts, 0),
             location: a.location,

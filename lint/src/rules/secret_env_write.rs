@@ -1,6 +1,6 @@
 //! `secret-env-write`: a secret is exported into a process environment.
 //!
-//! `std::env::set_var` and `.env(name, value)` calls come from [`crate::facts`] (which resolves
+//! `std::env::set_var` and `.env(name, value)` calls come from [`crate::analysis::facts`] (which resolves
 //! imports, renames, local bindings and constants); `.envs(..)` pairs are collected here, with
 //! the file's `use` declarations resolved by [`Scopes`]. Names held in constants are settled by
 //! the crate-wide join, so a constant in another file counts.
@@ -12,15 +12,16 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
 use crate::config::{NameKind, SecretName, Settings};
-use crate::context::FileContext;
+use crate::rules::context::FileContext;
 use crate::declare_rule;
-use crate::facts::{Arg, Callee, NameExpr};
+use crate::analysis::facts::{Arg, Callee, NameExpr};
 use crate::finding::{Finding, Location};
-use crate::join::{CrateFacts, ParamMode, Question, QuestionKind};
-use crate::matchers;
-use crate::prefilter::{Needs, Triggers};
-use crate::rule::{Rule, RuleMeta};
-use crate::scope::{Resolved, Scopes};
+use crate::analysis::join::{CrateFacts, ParamMode, Question, QuestionKind};
+use crate::analysis::matchers;
+use crate::analysis::prefilter::{Needs, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
+use crate::analysis::scope::{Resolved, Scopes};
 
 declare_rule! {
     /// ## What it does
@@ -295,7 +296,7 @@ impl Rule for SecretEnvWrite {
     }
 }
 
-/// The module path of the file (`crate::providers::github`), from where [`crate::facts`] put
+/// The module path of the file (`crate::providers::github`), from where [`crate::analysis::facts`] put
 /// its top-level functions and constants. `crate` when the file declares none.
 fn infer_module(file: &syn::File, cx: &FileContext<'_>) -> Vec<String> {
     let mut paths: Vec<(&str, String)> = Vec::new();

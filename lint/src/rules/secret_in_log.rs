@@ -1,16 +1,17 @@
 //! `secret-in-log`: a secret value reaches a log, print, panic or error message.
 //!
-//! The flows come from [`crate::taint`], computed once per file; this rule keeps those into
+//! The flows come from [`crate::analysis::taint`], computed once per file; this rule keeps those into
 //! output sinks and names the sink and the secret, never the value.
 
 use crate::config::Settings;
-use crate::context::FileContext;
+use crate::rules::context::FileContext;
 use crate::declare_rule;
 use crate::finding::Finding;
-use crate::join::{CrateFacts, Question};
-use crate::prefilter::{self, Triggers};
-use crate::rule::{Rule, RuleMeta};
-use crate::taint::{self, Flow, FlowText, SecretRef, SinkKind};
+use crate::analysis::join::{CrateFacts, Question};
+use crate::analysis::prefilter::{self, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
+use crate::analysis::taint::{self, Flow, FlowText, SecretRef, SinkKind};
 
 declare_rule! {
     /// ## What it does

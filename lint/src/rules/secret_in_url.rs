@@ -1,16 +1,17 @@
 //! `secret-in-url`: a secret value is placed in a URL.
 //!
-//! The flows come from [`crate::taint`], which knows which pieces of a string being built
+//! The flows come from [`crate::analysis::taint`], which knows which pieces of a string being built
 //! land in a URL; this rule reports them.
 
 use crate::config::Settings;
-use crate::context::FileContext;
+use crate::rules::context::FileContext;
 use crate::declare_rule;
 use crate::finding::Finding;
-use crate::join::{CrateFacts, Question};
-use crate::prefilter::{self, Triggers};
-use crate::rule::{Rule, RuleMeta};
-use crate::taint::{self, Flow, FlowText, SecretRef, SinkKind};
+use crate::analysis::join::{CrateFacts, Question};
+use crate::analysis::prefilter::{self, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
+use crate::analysis::taint::{self, Flow, FlowText, SecretRef, SinkKind};
 
 declare_rule! {
     /// ## What it does

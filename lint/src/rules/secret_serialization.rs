@@ -1,19 +1,20 @@
 //! `secret-serialization`: a secret value can be serialized.
 //!
 //! Two checks: a type deriving `Serialize` that holds a secret field (syntax only, here), and a
-//! secret value passed to a serializer (a flow from [`crate::taint`]).
+//! secret value passed to a serializer (a flow from [`crate::analysis::taint`]).
 
 use syn::visit::{self, Visit};
 
 use crate::config::Settings;
-use crate::context::FileContext;
+use crate::rules::context::FileContext;
 use crate::declare_rule;
 use crate::finding::Finding;
-use crate::join::{CrateFacts, Question};
-use crate::matchers;
-use crate::prefilter::{self, Triggers};
-use crate::rule::{Rule, RuleMeta};
-use crate::taint::{self, Flow, FlowText, SecretRef, SinkKind};
+use crate::analysis::join::{CrateFacts, Question};
+use crate::analysis::matchers;
+use crate::analysis::prefilter::{self, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
+use crate::analysis::taint::{self, Flow, FlowText, SecretRef, SinkKind};
 
 declare_rule! {
     /// ## What it does

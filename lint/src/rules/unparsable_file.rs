@@ -3,8 +3,9 @@
 use crate::config::Settings;
 use crate::declare_rule;
 use crate::finding::{Finding, Location};
-use crate::prefilter::{Needs, Triggers};
-use crate::rule::{Rule, RuleMeta};
+use crate::analysis::prefilter::{Needs, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
 
 /// The finding for a file at `path` that could not be checked.
 pub fn finding(path: &str, location: Location, message: impl Into<String>) -> Finding {

@@ -1,14 +1,15 @@
 //! `unused-suppression`: a suppression comment that silences nothing (Ruff's RUF100).
 //!
-//! Findings are made by [`crate::suppress`], which knows which comments were used; the rule
+//! Findings are made by [`crate::verdict::suppress`], which knows which comments were used; the rule
 //! itself checks nothing.
 
 use crate::config::Settings;
 use crate::declare_rule;
-use crate::directives;
+use crate::verdict::directives;
 use crate::finding::{Finding, Location};
-use crate::prefilter::{Needs, Triggers};
-use crate::rule::{Rule, RuleMeta};
+use crate::analysis::prefilter::{Needs, Triggers};
+use crate::finding::RuleMeta;
+use crate::rules::rule::Rule;
 
 /// The finding for `rule`, allowed at `location` (its name in the comment) to no effect.
 pub fn finding(path: &str, location: Location, rule: &str, whole_comment: bool) -> Finding {

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use serde_json::Value;
 use vox_clavis_lint::finding::Location;
-use vox_clavis_lint::source::{ByteSpan, SourceFile};
+use vox_clavis_lint::input::source::{ByteSpan, SourceFile};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_vox-clavis-lint");
 

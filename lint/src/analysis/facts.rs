@@ -12,11 +12,11 @@ use syn::{Expr, Pat};
 
 use crate::config::Settings;
 use crate::finding::Location;
-use crate::matchers::{self, EnvFn};
-use crate::scope::{Binding, Resolved, Scopes};
-use crate::source::SourceFile;
-use crate::taint::{self, Flow};
-use crate::unit::ModuleUnit;
+use crate::analysis::matchers::{self, EnvFn};
+use crate::analysis::scope::{Binding, Resolved, Scopes};
+use crate::input::source::SourceFile;
+use crate::analysis::taint::{self, Flow};
+use crate::input::unit::ModuleUnit;
 
 /// What an expression used as an environment variable name stands for, as far as one file can
 /// tell. Constants and lists are resolved by the join.
@@ -113,7 +113,7 @@ pub struct FnFact {
 /// A call of a catalogued library entry point (`teloxide::Bot::from_env()`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LibraryCall {
-    /// Index into the run's [`crate::readers::Readers`].
+    /// Index into the run's [`crate::config::readers::Readers`].
     pub entry: usize,
     pub location: Location,
 }
@@ -168,7 +168,7 @@ pub struct FileFacts {
     pub calls: Vec<CallSite>,
     /// Module paths declared by `#[cfg(test)] mod x;` in this file.
     pub test_modules: Vec<String>,
-    /// Secret values reaching sinks (see [`crate::taint`]).
+    /// Secret values reaching sinks (see [`crate::analysis::taint`]).
     pub flows: Vec<Flow>,
     pub library_calls: Vec<LibraryCall>,
     pub path_calls: Vec<PathCall>,
@@ -212,7 +212,7 @@ impl FileFacts {
 }
 
 /// Walks `file` once and collects its facts; with `flows`, also the flows of secret values
-/// into sinks (a second walk, see [`crate::taint`]).
+/// into sinks (a second walk, see [`crate::analysis::taint`]).
 pub fn collect(
     source: &SourceFile,
     settings: &Settings,
@@ -309,7 +309,7 @@ pub fn expand_elsewhere(
     let source = SourceFile::new(display.into(), display.to_owned(), String::new());
     let parsed = |t: &str| {
         let tokens: TokenStream = t.parse().ok()?;
-        crate::macro_rules::MacroDef::parse(&tokens).map(Rc::new)
+        crate::analysis::macro_rules::MacroDef::parse(&tokens).map(Rc::new)
     };
     let mut c = Collector {
         source: &source,
@@ -393,9 +393,9 @@ struct Collector<'a> {
     /// While walking a `macro_rules!` expansion: every fact points at the invocation.
     override_loc: Option<Location>,
     /// `macro_rules!` macros defined in this file, by name.
-    macro_defs: HashMap<String, Rc<crate::macro_rules::MacroDef>>,
+    macro_defs: HashMap<String, Rc<crate::analysis::macro_rules::MacroDef>>,
     /// Byte ranges of the `macro_rules!` definitions of this file.
-    macro_bodies: Vec<crate::source::ByteSpan>,
+    macro_bodies: Vec<crate::input::source::ByteSpan>,
     /// Nesting of macro expansions being walked.
     expanding: usize,
     /// The outermost macro being expanded, for messages.
@@ -1442,7 +1442,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             return;
         }
         if mac.path.segments.last().is_some_and(|s| s.ident == "paste") {
-            self.walk_expansion(crate::macro_rules::paste(&mac.tokens));
+            self.walk_expansion(crate::analysis::macro_rules::paste(&mac.tokens));
             return;
         }
         if let Some(reader) = matchers::env_macro(&mac.path) {
@@ -1521,8 +1521,8 @@ impl Collector<'_> {
     fn collect_macro_defs(&mut self, file: &syn::File) {
         struct Defs<'s> {
             source: &'s SourceFile,
-            defs: HashMap<String, Rc<crate::macro_rules::MacroDef>>,
-            bodies: Vec<crate::source::ByteSpan>,
+            defs: HashMap<String, Rc<crate::analysis::macro_rules::MacroDef>>,
+            bodies: Vec<crate::input::source::ByteSpan>,
             facts: Vec<MacroDefFact>,
         }
         impl<'ast> Visit<'ast> for Defs<'_> {
@@ -1531,7 +1531,7 @@ impl Collector<'_> {
                     self.bodies
                         .push(self.source.byte_span(m.mac.delimiter.span().join()));
                     if let (Some(ident), Some(def)) =
-                        (&m.ident, crate::macro_rules::MacroDef::parse(&m.mac.tokens))
+                        (&m.ident, crate::analysis::macro_rules::MacroDef::parse(&m.mac.tokens))
                     {
                         self.defs.insert(ident.to_string(), Rc::new(def));
                         self.facts.push(MacroDefFact {
@@ -1607,7 +1607,7 @@ impl Collector<'_> {
     /// unless an outer expansion already pins them.
     fn expand_with(
         &mut self,
-        def: &crate::macro_rules::MacroDef,
+        def: &crate::analysis::macro_rules::MacroDef,
         name: &str,
         input: &TokenStream,
         at: Location,

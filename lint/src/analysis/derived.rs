@@ -48,10 +48,10 @@ use syn::visit::{self, Visit};
 use crate::config::{Inventory, SecretSpec, Settings};
 use crate::engine::RunError;
 use crate::finding::Location;
-use crate::matchers;
-use crate::source::SourceFile;
-use crate::unit::UnitFinder;
-use crate::walk::{self, Excludes, WalkedFile};
+use crate::analysis::matchers;
+use crate::input::source::SourceFile;
+use crate::input::unit::UnitFinder;
+use crate::input::walk::{self, Excludes, WalkedFile};
 
 /// The bytes a file must contain to be parsed by the pre-pass.
 pub const NEEDLE: &str = "SecretInventory";

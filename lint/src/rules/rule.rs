@@ -1,45 +1,11 @@
-//! The rule contract: metadata captured from the rule's doc comment, and the per-file check.
+//! The rule contract: the per-file check, the crate-wide answer, and the macro that captures a
+//! rule's doc comment as its [`RuleMeta`].
 
 use crate::config::Settings;
-use crate::context::FileContext;
-use crate::finding::Finding;
-use crate::finding::Severity;
-use crate::join::{CrateFacts, Question};
-use crate::prefilter::{Needs, Triggers};
-
-/// Where rule pages are published: a rule's page is `DOCS_BASE_URL` + name + `.md` (SARIF
-/// `helpUri`).
-pub const DOCS_BASE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules/");
-
-/// What every rule declares about itself. `docs` is the rule's doc comment, which is also its
-/// documentation page (`explain`, `docs/rules/<name>.md`, SARIF `fullDescription`).
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub name: &'static str,
-    pub default_severity: Severity,
-    /// One line, lowercase, no final period: SARIF `shortDescription`, `rules` listing.
-    pub summary: &'static str,
-    /// Markdown from the rule's `///` comment, one leading space per line already stripped
-    /// by [`RuleMeta::docs`].
-    pub raw_docs: &'static str,
-}
-
-impl RuleMeta {
-    /// The doc comment as Markdown (rustdoc keeps one leading space on each line).
-    pub fn docs(&self) -> String {
-        let mut out = String::new();
-        for line in self.raw_docs.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
-            out.push('\n');
-        }
-        out
-    }
-
-    /// Relative link to the rule's page, from the repository root.
-    pub fn doc_path(&self) -> String {
-        format!("docs/rules/{}.md", self.name)
-    }
-}
+use crate::rules::context::FileContext;
+use crate::finding::{Finding, RuleMeta};
+use crate::analysis::join::{CrateFacts, Question};
+use crate::analysis::prefilter::{Needs, Triggers};
 
 /// A lint rule. `check` runs once per parsed file; rules that need crate-wide facts push
 /// [`Question`]s that `answer` resolves after every file was seen.
@@ -49,7 +15,7 @@ pub trait Rule: Send + Sync {
     fn check(&self, _cx: &mut FileContext<'_>, _file: &syn::File) {}
 
     /// The strings a file must contain for this rule to fire in it; files no rule (and no
-    /// crate-wide fact) needs are parsed but not walked ([`crate::prefilter`]). The default
+    /// crate-wide fact) needs are parsed but not walked ([`crate::analysis::prefilter`]). The default
     /// sends every file to every rule; `prefilter::tests` requires each rule to declare its
     /// own, and `lint/tests/fixtures.rs` runs every fixture with and without them.
     fn triggers(&self, _settings: &Settings) -> Triggers {
@@ -91,7 +57,7 @@ macro_rules! declare_rule {
         $vis struct $ty;
 
         impl $ty {
-            pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+            pub const META: $crate::finding::RuleMeta = $crate::finding::RuleMeta {
                 name: $name,
                 default_severity: $crate::finding::Severity::$sev,
                 summary: $summary,

@@ -12,9 +12,9 @@
 
 use std::collections::HashMap;
 
-use crate::comments;
+use crate::verdict::comments;
 use crate::finding::Finding;
-use crate::source::ByteSpan;
+use crate::input::source::ByteSpan;
 
 /// Marks identities made here, so they never equal an identity a rule wrote.
 const FALLBACK_PREFIX: &str = "~src:";

@@ -15,13 +15,13 @@
 //! [`apply`] runs in the join, once every finding of the file is known (some come from
 //! crate-wide answers), and moves the silenced findings aside with their reason.
 
-use crate::comments::{self, CommentKind};
-use crate::directives::{self, Parsed};
-use crate::extents;
+use crate::verdict::comments::{self, CommentKind};
+use crate::verdict::directives::{self, Parsed};
+use crate::verdict::extents;
 use crate::finding::{Finding, Location, Suppression};
-use crate::rule::RuleMeta;
+use crate::finding::RuleMeta;
 use crate::rules::{self, invalid_suppression, unused_suppression};
-use crate::source::{ByteSpan, SourceFile};
+use crate::input::source::{ByteSpan, SourceFile};
 
 /// Rules a comment cannot silence: a file that could not be checked must never pass silently,
 /// and the findings about suppressions would otherwise silence themselves.

@@ -1,12 +1,12 @@
 //! The suppression directive language: `vox-clavis-lint: allow(rule, ...) -- reason` at the
 //! start of a comment's text.
 //!
-//! Parsing is separate from where a directive applies ([`crate::suppress`]) so the grammar and
+//! Parsing is separate from where a directive applies ([`crate::verdict::suppress`]) so the grammar and
 //! its error messages can be read and tested on their own. A comment that merely mentions the
 //! tool is not a directive: the marker must open the comment. Messages never quote the
 //! comment's text: findings reach JSON and SARIF, which carry no source text.
 
-use crate::source::ByteSpan;
+use crate::input::source::ByteSpan;
 
 /// What starts a directive, after the comment opener and optional whitespace.
 pub const MARKER: &str = "vox-clavis-lint:";

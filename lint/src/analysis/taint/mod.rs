@@ -26,13 +26,13 @@ use std::collections::HashSet;
 use syn::visit::{self, Visit};
 
 use crate::config::{SecretName, Settings};
-use crate::context::FileContext;
-use crate::facts::{Arg, EnvRead, NameExpr};
+use crate::rules::context::FileContext;
+use crate::analysis::facts::{Arg, EnvRead, NameExpr};
 use crate::finding::{Finding, Location};
-use crate::join::{CrateFacts, ParamMode, Question, QuestionKind};
-use crate::rule::RuleMeta;
-use crate::source::{ByteSpan, SourceFile};
-use crate::unit::ModuleUnit;
+use crate::analysis::join::{CrateFacts, ParamMode, Question, QuestionKind};
+use crate::finding::RuleMeta;
+use crate::input::source::{ByteSpan, SourceFile};
+use crate::input::unit::ModuleUnit;
 
 /// Where a secret value comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,7 +69,7 @@ pub struct Flow {
 }
 
 /// The flows of secret values into sinks in `file`. `reads` are the file's environment reads
-/// (from [`crate::facts`]), matched by their call location.
+/// (from [`crate::analysis::facts`]), matched by their call location.
 pub fn flows(
     source: &SourceFile,
     settings: &Settings,
@@ -327,7 +327,7 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    use crate::facts;
+    use crate::analysis::facts;
 
     fn flows_in(settings: &Settings, code: &str) -> Vec<Flow> {
         let source = SourceFile::new(PathBuf::from("t.rs"), "t.rs".into(), code.into());

@@ -1,11 +1,11 @@
 //! What a rule sees while checking one file.
 
 use crate::config::Settings;
-use crate::facts::FileFacts;
+use crate::analysis::facts::FileFacts;
 use crate::finding::{Finding, Location};
-use crate::join::Question;
-use crate::rule::RuleMeta;
-use crate::source::SourceFile;
+use crate::analysis::join::Question;
+use crate::finding::RuleMeta;
+use crate::input::source::SourceFile;
 
 /// Per-file state handed to each rule's `check`. Owned by one worker thread; no locks.
 pub struct FileContext<'a> {

@@ -1,8 +1,13 @@
 //! Findings are plain data from the rules to the renderers: no miette, no clap, no I/O.
 
+mod meta;
+pub mod report;
+
+pub use meta::{DOCS_BASE_URL, RuleMeta};
+
 use serde::Serialize;
 
-use crate::source::{ByteSpan, Position, SourceFile};
+use crate::input::source::{ByteSpan, Position, SourceFile};
 
 /// How bad a finding is. Ordered so that `Error > Warning`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -83,7 +88,7 @@ pub struct Finding {
     /// Stable hash of rule, path, identity and occurrence index; set by the engine.
     pub fingerprint: String,
     /// Set when a suppression comment silenced this finding (it is then in
-    /// [`crate::report::Report::suppressed`], not in `findings`).
+    /// [`crate::finding::report::Report::suppressed`], not in `findings`).
     pub suppression: Option<Suppression>,
 }
 

@@ -6,7 +6,7 @@
 //! block comments. It never fails; unterminated constructs run to the end of the text. The
 //! literal spans it finds on the way let fingerprints leave literal contents out.
 
-use crate::source::ByteSpan;
+use crate::input::source::ByteSpan;
 
 /// What kind of comment, as Rust distinguishes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,10 +9,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::facts::{Arg, Callee, ConstFact, FileFacts, FlowSink, FnFact, NameExpr};
-use crate::facts::{MacroCall, Reexport, SlotRead};
+use crate::analysis::facts::{Arg, Callee, ConstFact, FileFacts, FlowSink, FnFact, NameExpr};
+use crate::analysis::facts::{MacroCall, Reexport, SlotRead};
 use crate::finding::Location;
-use crate::taint::Flow;
+use crate::analysis::taint::Flow;
 
 /// A decision deferred by a rule until the whole crate was seen.
 #[derive(Clone, Debug)]

@@ -9,7 +9,7 @@
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use crate::source::{ByteSpan, SourceFile};
+use crate::input::source::{ByteSpan, SourceFile};
 
 /// For each of `starts`: the end of the largest statement, item, field, variant, match arm or
 /// expression that starts exactly there, if one does.

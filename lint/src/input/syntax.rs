@@ -2,7 +2,7 @@
 //!
 //! Every file is syntax-checked, so that one that does not parse is reported rather than
 //! skipped; but most files of a tree hold nothing any rule looks for (see
-//! [`crate::prefilter`]), and for those a syn tree, at about 90 bytes per byte of source, is
+//! [`crate::analysis::prefilter`]), and for those a syn tree, at about 90 bytes per byte of source, is
 //! paid for only to be dropped. rust-analyzer's parser checks the whole grammar while
 //! building nothing but a flat list of events: on the benchmark corpus it is about 4 times
 //! faster than `syn::parse_file` with a small fraction of the memory (`bench/analysis.md`).

@@ -4,7 +4,7 @@
 //! Each rule declares the strings without which it cannot fire ([`Triggers`]) and what it
 //! reads beyond the tree ([`Needs`]); one Aho-Corasick automaton over all of them, built once
 //! per run, tells per file the most any rule (or the crate-wide facts other files rely on)
-//! needs of it. Files no rule needs are only syntax-checked ([`crate::syntax`]), so that a
+//! needs of it. Files no rule needs are only syntax-checked ([`crate::input::syntax`]), so that a
 //! file that does not parse is still reported, never skipped.
 //!
 //! The strings are matched ASCII case-insensitively and anywhere; a trigger's regular
@@ -15,14 +15,14 @@
 //! reached through `extern crate x as y`. `lint/tests/fixtures.rs` runs every fixture with
 //! and without the prefilter.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::config::Settings;
-use crate::facts::{FileFacts, NameExpr};
-use crate::rules;
+use crate::config::readers::Readers;
+use crate::analysis::facts::{FileFacts, NameExpr};
 
 /// What a rule needs to see in a file before it can fire: any one of the alternatives, each
 /// satisfied when every one of its groups has at least one of its strings in the file (and
@@ -91,7 +91,7 @@ impl Triggers {
         self
     }
 
-    fn is_always(&self) -> bool {
+    pub fn is_always(&self) -> bool {
         self.alternatives
             .iter()
             .any(|a| a.groups.is_empty() && a.pattern.is_none())
@@ -101,7 +101,7 @@ impl Triggers {
 /// An environment read: `std::env`, `env!`, `option_env!`, clap's `#[arg(env)]`, `dotenvy`,
 /// `envy`, figment's `Env::`. Matched as a word: the `env` in `Environment`, `envelope` or
 /// `EnvFilter` reads nothing. Library readers are the catalog's own triggers
-/// ([`crate::readers`]).
+/// ([`crate::config::readers`]).
 const ENV_WORDS: &str = r"(?i)\benv\b|option_env|dotenv|\benvy\b";
 
 /// The triggers of an environment read: [`ENV_WORDS`], or a call of a function named by
@@ -237,9 +237,9 @@ fn fact_triggers(settings: &Settings) -> Triggers {
 pub enum Needs {
     /// The syntax tree alone.
     Tree,
-    /// The file's facts ([`crate::facts`]): environment reads, calls, constants.
+    /// The file's facts ([`crate::analysis::facts`]): environment reads, calls, constants.
     Facts,
-    /// The facts and the flows of secret values into sinks ([`crate::taint`]).
+    /// The facts and the flows of secret values into sinks ([`crate::analysis::taint`]).
     Flows,
 }
 
@@ -266,16 +266,18 @@ struct Matcher {
 }
 
 impl Prefilter {
-    /// Built from the rules enabled anywhere (a rule off by default but turned on by an
-    /// `[[overrides]]` entry counts as enabled).
-    pub fn new(settings: &Settings) -> Self {
+    /// Built from what each rule enabled anywhere declares: its needs and its triggers
+    /// (`crate::rules::prefilter` hands them in).
+    pub fn new(settings: &Settings, rules: impl IntoIterator<Item = (Needs, Triggers)>) -> Self {
         let mut all = vec![(Needs::Facts, fact_triggers(settings))];
-        for rule in rules::all() {
-            if settings.enabled_anywhere(rule.meta()) {
-                all.push((rule.needs(), rule.triggers(settings)));
-            }
-        }
+        all.extend(rules);
         Prefilter::build(&all)
+    }
+
+    /// Whether every file is walked in full (a rule that needs the taint walk declared no
+    /// triggers).
+    pub fn is_off(&self) -> bool {
+        self.matcher.is_none()
     }
 
     fn build(levels: &[(Needs, Triggers)]) -> Self {
@@ -547,6 +549,25 @@ fn may_name_secret(settings: &Settings, value: &NameExpr, known: &dyn Fn(&str) -
     }
 }
 
+/// What a file that calls a catalogued entry point spells, for the prefilter: the path
+/// into the crate (`teloxide::`, in the call or in its `use`), or for a macro the crate's
+/// name and the macro's (`#[macro_use] extern crate sqlx;` then `query!`). A call through
+/// the scanned crate's own re-export is found by the re-export's name, which the prefilter
+/// learns from the file that declares it.
+pub fn reader_triggers(readers: &Readers) -> Triggers {
+    let mut out = Triggers::never();
+    let mut seen: HashSet<String> = HashSet::new();
+    for r in readers.entries() {
+        if seen.insert(format!("{}::", r.krate())) {
+            out = out.or(Triggers::any([format!("{}::", r.krate())]));
+        }
+        if let Some(name) = r.path.strip_suffix('!').and_then(|p| p.rsplit("::").next()) {
+            out = out.or(Triggers::all([[r.krate()], [name]]));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -580,75 +601,6 @@ mod tests {
     fn overlapping_strings_are_all_seen() {
         let p = matcher(Triggers::all([["tokens"], ["ken"]]));
         assert!(p.wants(b"max_tokens"));
-    }
-
-    /// One rule without triggers parses every file: each rule must declare its own.
-    #[test]
-    fn every_rule_declares_triggers() {
-        let settings = Settings::default();
-        for rule in rules::all() {
-            assert!(
-                !rule.triggers(&settings).is_always(),
-                "`{}` declares no triggers (see `Rule::triggers`)",
-                rule.meta().name
-            );
-        }
-        assert!(Prefilter::new(&settings).matcher.is_some());
-    }
-
-    /// What the built-in rules' triggers ask of typical spellings, and what they let pass.
-    #[test]
-    fn built_in_triggers_and_their_levels() {
-        let p = Prefilter::new(&Settings::default());
-        let needs = |text: &str| p.needs(text.as_bytes());
-        let flows = [
-            r#"let k = std::env::var("X");"#,
-            r#"let k = option_env!("X");"#,
-            "let k = key.expose_secret();",
-            "let k = key\n    .expose_secret ::<>();",
-            r#"#[arg(long, env = "X")] token: String,"#,
-            r#"let k = token_env("X");"#,
-            r#"let k = Config::from_env_or("X", 1);"#,
-        ];
-        for text in flows {
-            assert_eq!(needs(text), Some(Needs::Flows), "{text}");
-        }
-        let facts = [
-            r#"pub const KEY: &str = "OPENAI_API_KEY";"#,
-            r#"let t = format!("{}_api_key", p);"#,
-            "let n = stringify!(OPENAI_API_KEY);",
-        ];
-        for text in facts {
-            assert_eq!(needs(text), Some(Needs::Facts), "{text}");
-        }
-        let tree = [
-            "#[derive(Debug)] struct C { api_key: String }",
-            "#[derive(Debug)] struct C { pub access_token_value: String }",
-            "#[derive(Debug)] struct ApiKey(String);",
-            r#"let api_key = "sk-abcdefghijklmnopqrstuvwxyz0123456789ABCD";"#,
-            r#"let token = "a1b2c3d4e5f6g7h8i9j0k1l2";"#,
-            r#"let h = "Bearer abcdefghijklmnop1234";"#,
-        ];
-        for text in tree {
-            assert_eq!(needs(text), Some(Needs::Tree), "{text}");
-        }
-        let nothing = [
-            "use tracing_subscriber::EnvFilter; let e = Environment::new();",
-            "fn next_token(&mut self) -> Token { self.peek_token() }",
-            "#[derive(Debug)] struct Lexer { tokens: Vec<Token>, token_count: usize }",
-            r#"let api = "some_long_identifier_name";"#,
-            "/// We expose the parser's state.",
-            "#[cfg(test)]\nmod tests { #[test] fn t() {} }",
-        ];
-        for text in nothing {
-            assert_eq!(needs(text), None, "{text}");
-        }
-        // Without tests, other files need to know which modules are tests.
-        let mut settings = Settings::default();
-        settings.scan.tests = false;
-        let p = Prefilter::new(&settings);
-        assert_eq!(p.needs(b"#[cfg(test)]\nmod tests;"), Some(Needs::Facts));
-        assert_eq!(p.needs(b"#[cfg(test)]\nmod tests { }"), None);
     }
 
     #[test]

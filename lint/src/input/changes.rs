@@ -1,16 +1,14 @@
-//! Which lines of which files changed, and the filter that keeps only the findings on them
-//! (`--diff REV`, `--staged`): pull requests are gated on new code, not on what was there.
+//! Which lines of which files changed (`--diff REV`, `--staged`), for
+//! [`crate::verdict::diff`] to keep only the findings on them: pull requests are gated on new
+//! code, not on what was there.
 //!
-//! The sets come from a unified diff with no context lines ([`crate::git`] produces it). A
+//! The sets come from a unified diff with no context lines ([`crate::input::git`] produces it). A
 //! file that is new as a whole (untracked, or added) counts everywhere. A hunk that only
 //! removes lines marks the line after the removal as changed: removing a suppression comment
 //! then shows what it silenced when that starts on the next line.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-use crate::finding::Finding;
-use crate::report::Report;
 
 /// Changed lines per file (absolute paths).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -82,22 +80,6 @@ impl Changes {
     pub fn file_changed(&self, path: &Path) -> bool {
         self.files.contains_key(path)
     }
-
-    /// Whether a finding is about new code: its first line changed. Findings about a whole
-    /// file that could not be checked count when the file changed at all.
-    fn covers(&self, finding: &Finding) -> bool {
-        let path = crate::walk::absolute(Path::new(&finding.path));
-        match finding.rule {
-            "unparsable-file" | "internal-error" => self.file_changed(&path),
-            _ => self.line_changed(&path, finding.location.start.line.max(1)),
-        }
-    }
-}
-
-/// Keeps in `report` only the findings (and suppressed findings) on changed lines.
-pub fn retain_changed(report: &mut Report, changes: &Changes) {
-    report.findings.retain(|f| changes.covers(f));
-    report.suppressed.retain(|f| changes.covers(f));
 }
 
 /// `+c,d` (or `+c`) from the rest of a hunk header `-a,b +c,d @@ ...`.

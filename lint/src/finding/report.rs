@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::baseline::BaselineOutcome;
+use crate::verdict::baseline::BaselineOutcome;
 use crate::finding::{Finding, Severity};
 
 /// Sorted findings and the text of the files they point into (only those files).

@@ -16,7 +16,6 @@ use serde::Deserialize;
 
 use crate::config::is_screaming_snake;
 use crate::config::options::ReaderOptions;
-use crate::prefilter::Triggers;
 
 /// The built-in catalog, as shipped.
 pub const BUILTIN_TOML: &str = include_str!("readers.toml");
@@ -123,25 +122,6 @@ impl Readers {
     /// Whether a function or macro (`name!`) of this name is catalogued under any path.
     pub fn has_last_segment(&self, name: &str) -> bool {
         self.inner.last.contains(name)
-    }
-
-    /// What a file that calls a catalogued entry point spells, for the prefilter: the path
-    /// into the crate (`teloxide::`, in the call or in its `use`), or for a macro the crate's
-    /// name and the macro's (`#[macro_use] extern crate sqlx;` then `query!`). A call through
-    /// the scanned crate's own re-export is found by the re-export's name, which the prefilter
-    /// learns from the file that declares it.
-    pub fn triggers(&self) -> Triggers {
-        let mut out = Triggers::never();
-        let mut seen: HashSet<String> = HashSet::new();
-        for r in self.entries() {
-            if seen.insert(format!("{}::", r.krate())) {
-                out = out.or(Triggers::any([format!("{}::", r.krate())]));
-            }
-            if let Some(name) = r.path.strip_suffix('!').and_then(|p| p.rsplit("::").next()) {
-                out = out.or(Triggers::all([[r.krate()], [name]]));
-            }
-        }
-        out
     }
 
     /// The entry one of `candidates` (absolute paths, most likely first; a macro's end in `!`)

@@ -6,8 +6,8 @@ use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use syn::Expr;
 
 use crate::finding::Location;
-use crate::matchers;
-use crate::source::{ByteSpan, SourceFile};
+use crate::analysis::matchers;
+use crate::input::source::{ByteSpan, SourceFile};
 
 /// A configured sink or serializer, as written in the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -13,12 +13,12 @@ use super::syntax::*;
 use super::value::{Closure, Taint, Text};
 use super::{Flow, SinkKind, TaintSource, is_secret_type, may_be_secret, secret_type_in};
 use crate::config::Settings;
-use crate::facts::EnvRead;
+use crate::analysis::facts::EnvRead;
 use crate::finding::Location;
-use crate::matchers;
-use crate::scope::{Resolved, Scopes};
-use crate::source::{ByteSpan, SourceFile};
-use crate::unit::ModuleUnit;
+use crate::analysis::matchers;
+use crate::analysis::scope::{Resolved, Scopes};
+use crate::input::source::{ByteSpan, SourceFile};
+use crate::input::unit::ModuleUnit;
 
 /// Loops nested deeper than this are walked once instead of twice.
 const MAX_LOOP_REPASS: usize = 3;

@@ -2,7 +2,7 @@
 //! in an existing codebase and fail only on new findings.
 //!
 //! A baseline file records each finding by rule, path and fingerprint (see
-//! [`crate::fingerprint`]): no message, line or source text, so it holds no secret value and
+//! [`crate::verdict::fingerprint`]): no message, line or source text, so it holds no secret value and
 //! does not change when code moves. Entries are sorted and the JSON is pretty-printed one
 //! entry per block, so a rewrite shows as a small diff in review. Findings that report a file
 //! the linter could not check are never recorded: such a file must not pass silently.
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::report::Report;
+use crate::finding::report::Report;
 
 /// The `version` of the file's shape.
 pub const VERSION: u32 = 1;
@@ -178,7 +178,7 @@ pub fn apply(report: &mut Report, baseline: &Baseline, checked: &dyn Fn(&str) ->
     stale.reverse();
     let cwd = std::env::current_dir().unwrap_or_default();
     report.baseline = Some(BaselineOutcome {
-        path: crate::walk::display_path(&baseline.path, &cwd),
+        path: crate::input::walk::display_path(&baseline.path, &cwd),
         matched,
         stale,
     });

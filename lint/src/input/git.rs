@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::changes::Changes;
+use crate::input::changes::Changes;
 
 /// Why a git command could not give an answer (the run fails, exit status 2).
 #[derive(Debug, thiserror::Error)]

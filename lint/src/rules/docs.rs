@@ -9,7 +9,7 @@
 //! without a language, or with only rustdoc attributes (`ignore`, `no_run`, ...), is Rust.
 
 use crate::finding::Severity;
-use crate::rule::RuleMeta;
+use crate::finding::RuleMeta;
 
 /// The command that regenerates every page, for messages that ask for it.
 pub const REGENERATE: &str = "UPDATE_DOCS=1 cargo test -p vox-clavis-lint --test docs";
