@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use syn::visit::Visit;
-use vox_clavis_lint::config;
 use vox_clavis_lint::analysis::prefilter::Prefilter;
+use vox_clavis_lint::config;
 
 /// Counts expressions, so the visit cannot be optimised away.
 struct Count(usize);

@@ -9,23 +9,24 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::verdict::baseline::Baseline;
-use crate::input::changes::Changes;
-use crate::verdict::diff;
-use crate::config::{PathLevels, Settings};
-use crate::rules::context::FileContext;
+use crate::analysis::derived;
 use crate::analysis::facts::{self, FileFacts};
-use crate::finding::{Finding, Location};
-use crate::input::git::{GitError, Repo};
 use crate::analysis::join::{CrateFacts, Question};
 use crate::analysis::prefilter::{self, Needs, Prefilter};
-use crate::finding::report::Report;
+use crate::config::{PathLevels, Settings};
 use crate::finding::RuleMeta;
-use crate::rules::{self, internal_error, unparsable_file};
+use crate::finding::{Finding, Location};
+use crate::input::changes::Changes;
+use crate::input::git::{GitError, Repo};
 use crate::input::source::SourceFile;
-use crate::verdict::suppress::{self, FileSuppressions};
 use crate::input::unit::{ModuleUnit, UnitFinder};
 use crate::input::walk::{self, Excludes, WalkSetupError, WalkedFile};
+use crate::rules::context::FileContext;
+use crate::rules::{self, internal_error, unparsable_file};
+use crate::verdict::baseline::Baseline;
+use crate::verdict::diff;
+use crate::verdict::report::Report;
+use crate::verdict::suppress::{self, FileSuppressions};
 use crate::verdict::{baseline, fingerprint};
 
 /// syn's parser recurses per nesting level; deep inputs need far more than the default stack.
@@ -162,11 +163,11 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
         None => (files, units),
     };
     // Enums deriving `SecretInventory` add to the inventory before any rule runs.
-    let sources = crate::analysis::derived::Sources::Files {
+    let sources = derived::Sources::Files {
         files: &files,
         staged: staged.as_ref(),
     };
-    let derived = crate::analysis::derived::settings(settings, sources);
+    let derived = derived::settings(settings, sources);
     let settings = &*derived;
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -397,9 +398,13 @@ fn silence(
     }
     let mut mine = report.findings.split_off(from);
     let enabled = |m: &RuleMeta| levels.severity(&settings.rules, m).is_some();
+    let rule = |name: &str| rules::by_name(name).map(|r| r.meta());
     let policy = suppress::Policy {
         require_reason: settings.suppressions.require_reason,
         enabled: &enabled,
+        rule: &rule,
+        invalid: &rules::InvalidSuppression::META,
+        unused: &rules::UnusedSuppression::META,
     };
     let about = suppress::apply(
         suppressions,
@@ -629,7 +634,7 @@ fn analyze(
 /// Checks in-memory sources as one crate (each `(display path, text)` a file of it), on the
 /// current thread: for tests, documentation examples and editor buffers.
 pub fn check_sources(settings: &Settings, sources: &[(&str, &str)]) -> Report {
-    let derived = crate::analysis::derived::settings(settings, crate::analysis::derived::Sources::Memory(sources));
+    let derived = derived::settings(settings, derived::Sources::Memory(sources));
     let settings = &*derived;
     let unit = ModuleUnit {
         crate_key: "<memory>".to_owned(),
@@ -690,4 +695,54 @@ fn run_rules(
     // Each became a question, which carries it to the join; no need to keep it twice.
     facts.macro_calls = Vec::new();
     Ok((facts, findings, questions, suppressions))
+}
+
+/// What `vox-clavis-lint inventory` needs: the merged settings and every conflict.
+#[derive(Debug)]
+pub struct Scanned {
+    /// The configuration's settings with the derived inventory merged in.
+    pub settings: Settings,
+    /// The enums found, in walk order.
+    pub enums: Vec<derived::DerivedEnum>,
+    /// Every conflict, by file and position.
+    pub conflicts: Vec<derived::Conflict>,
+}
+
+/// Walks `paths` as `check` does (the configuration's `[scan] exclude`, and `exclude`
+/// relative to the working directory) and reads their inventory enums.
+pub fn scan_inventory(
+    settings: &Settings,
+    paths: &[PathBuf],
+    exclude: &[String],
+) -> Result<Scanned, RunError> {
+    let cwd = std::env::current_dir().map_err(RunError::Cwd)?;
+    let mut excludes = Excludes::default();
+    excludes.add(&cwd, exclude)?;
+    excludes.add(&settings.base_dir, &settings.scan.exclude)?;
+    let roots = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let (files, _) = walk::walk(&roots, &excludes, &cwd)?;
+    let enums = derived::collect(derived::Sources::Files {
+        files: &files,
+        staged: None,
+    });
+    let merged = derived::merge(settings, &enums);
+    let mut found = Vec::new();
+    for decl in &enums {
+        let same_file: Vec<derived::DerivedEnum> = enums
+            .iter()
+            .filter(|e| e.path == decl.path && e.origin != decl.origin)
+            .cloned()
+            .collect();
+        found.extend(derived::conflicts(&merged.inventory, decl, &same_file));
+    }
+    found.sort_by(|a, b| (&a.path, a.location.start).cmp(&(&b.path, b.location.start)));
+    Ok(Scanned {
+        settings: merged,
+        enums,
+        conflicts: found,
+    })
 }

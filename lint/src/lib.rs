@@ -20,5 +20,5 @@ pub mod verdict;
 
 pub use config::Settings;
 pub use engine::{CheckOptions, RunError, check};
-pub use finding::report::Report;
 pub use finding::{Finding, Severity};
+pub use verdict::report::Report;

@@ -9,10 +9,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use vox_clavis_lint::Settings;
-use vox_clavis_lint::rules::docs::{self, REGENERATE};
 use vox_clavis_lint::engine::check_sources;
 use vox_clavis_lint::finding::RuleMeta;
 use vox_clavis_lint::rules;
+use vox_clavis_lint::rules::docs::{self, REGENERATE};
 
 /// Rules whose doc comment cannot carry a code example: nothing triggers them on purpose.
 const NO_CODE_EXAMPLE: &[&str] = &["internal-error"];

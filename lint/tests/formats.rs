@@ -16,8 +16,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use vox_clavis_lint::Report;
 use vox_clavis_lint::finding::{Finding, Location, Severity};
-use vox_clavis_lint::render::{Format, RenderOptions, render};
 use vox_clavis_lint::input::source::SourceFile;
+use vox_clavis_lint::render::{Format, RenderOptions, render};
 
 const DOCS: &str = "https://github.com/vox-clavis/vox-clavis-lint/blob/main/docs/rules/";
 const GITLAB_SCHEMA: &str = include_str!("data/gitlab-codeclimate.schema.json");

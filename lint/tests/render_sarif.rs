@@ -7,8 +7,8 @@ use common::locate;
 use serde_json::Value;
 use vox_clavis_lint::Report;
 use vox_clavis_lint::finding::{Finding, Location, Severity};
-use vox_clavis_lint::render::{Format, RenderOptions, render};
 use vox_clavis_lint::input::source::SourceFile;
+use vox_clavis_lint::render::{Format, RenderOptions, render};
 
 const SCHEMA: &str = include_str!("data/sarif-schema-2.1.0.json");
 
@@ -59,7 +59,11 @@ fn report() -> Report {
 }
 
 fn sarif(report: &Report) -> Value {
-    let out = render(report, Format::Sarif, &RenderOptions::default());
+    let options = RenderOptions {
+        rules: vox_clavis_lint::rules::metas().collect(),
+        ..RenderOptions::default()
+    };
+    let out = render(report, Format::Sarif, &options);
     serde_json::from_str(&out).expect("sarif output is JSON")
 }
 
@@ -223,4 +227,12 @@ fn render_sarif_suppressed_findings_validate_and_carry_the_reason() {
     );
     assert_eq!(results[3]["suppressions"][0]["kind"], "inSource");
     assert!(results[3]["suppressions"][0].get("justification").is_none());
+}
+
+/// The rules SARIF marks as about the linter itself are real rules.
+#[test]
+fn tool_rules_exist() {
+    for name in vox_clavis_lint::render::TOOL_RULES {
+        assert!(vox_clavis_lint::rules::by_name(name).is_some(), "{name}");
+    }
 }

@@ -7,8 +7,8 @@ mod common;
 use common::locate;
 use vox_clavis_lint::Report;
 use vox_clavis_lint::finding::{Finding, Location, Severity};
-use vox_clavis_lint::render::{Format, RenderOptions, render};
 use vox_clavis_lint::input::source::SourceFile;
+use vox_clavis_lint::render::{Format, RenderOptions, render};
 
 const CONFIG_RS: &str = r#"use std::env;
 

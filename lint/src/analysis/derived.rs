@@ -45,13 +45,12 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use syn::visit::{self, Visit};
 
-use crate::config::{Inventory, SecretSpec, Settings};
-use crate::engine::RunError;
-use crate::finding::Location;
 use crate::analysis::matchers;
+use crate::config::{Inventory, SecretSpec, Settings};
+use crate::finding::Location;
 use crate::input::source::SourceFile;
 use crate::input::unit::UnitFinder;
-use crate::input::walk::{self, Excludes, WalkedFile};
+use crate::input::walk::{self, WalkedFile};
 
 /// The bytes a file must contain to be parsed by the pre-pass.
 pub const NEEDLE: &str = "SecretInventory";
@@ -370,56 +369,6 @@ fn locate(enums: &[DerivedEnum], spec: &SecretSpec, name: Option<&str>) -> Optio
             .map(|(_, at)| *at)
     });
     Some(at_name.unwrap_or(variant.id_at))
-}
-
-/// What `vox-clavis-lint inventory` needs: the merged settings and every conflict.
-#[derive(Debug)]
-pub struct Scanned {
-    /// The configuration's settings with the derived inventory merged in.
-    pub settings: Settings,
-    /// The enums found, in walk order.
-    pub enums: Vec<DerivedEnum>,
-    /// Every conflict, by file and position.
-    pub conflicts: Vec<Conflict>,
-}
-
-/// Walks `paths` as `check` does (the configuration's `[scan] exclude`, and `exclude`
-/// relative to the working directory) and reads their inventory enums.
-pub fn scan(
-    settings: &Settings,
-    paths: &[PathBuf],
-    exclude: &[String],
-) -> Result<Scanned, RunError> {
-    let cwd = std::env::current_dir().map_err(RunError::Cwd)?;
-    let mut excludes = Excludes::default();
-    excludes.add(&cwd, exclude)?;
-    excludes.add(&settings.base_dir, &settings.scan.exclude)?;
-    let roots = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    let (files, _) = walk::walk(&roots, &excludes, &cwd)?;
-    let enums = collect(Sources::Files {
-        files: &files,
-        staged: None,
-    });
-    let merged = merge(settings, &enums);
-    let mut found = Vec::new();
-    for decl in &enums {
-        let same_file: Vec<DerivedEnum> = enums
-            .iter()
-            .filter(|e| e.path == decl.path && e.origin != decl.origin)
-            .cloned()
-            .collect();
-        found.extend(conflicts(&merged.inventory, decl, &same_file));
-    }
-    found.sort_by(|a, b| (&a.path, a.location.start).cmp(&(&b.path, b.location.start)));
-    Ok(Scanned {
-        settings: merged,
-        enums,
-        conflicts: found,
-    })
 }
 
 /// Finds inventory enums outside test code.

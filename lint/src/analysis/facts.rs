@@ -10,12 +10,12 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
-use crate::config::Settings;
-use crate::finding::Location;
 use crate::analysis::matchers::{self, EnvFn};
 use crate::analysis::scope::{Binding, Resolved, Scopes};
-use crate::input::source::SourceFile;
 use crate::analysis::taint::{self, Flow};
+use crate::config::Settings;
+use crate::finding::Location;
+use crate::input::source::SourceFile;
 use crate::input::unit::ModuleUnit;
 
 /// What an expression used as an environment variable name stands for, as far as one file can
@@ -1530,9 +1530,10 @@ impl Collector<'_> {
                 if m.mac.path.is_ident("macro_rules") {
                     self.bodies
                         .push(self.source.byte_span(m.mac.delimiter.span().join()));
-                    if let (Some(ident), Some(def)) =
-                        (&m.ident, crate::analysis::macro_rules::MacroDef::parse(&m.mac.tokens))
-                    {
+                    if let (Some(ident), Some(def)) = (
+                        &m.ident,
+                        crate::analysis::macro_rules::MacroDef::parse(&m.mac.tokens),
+                    ) {
                         self.defs.insert(ident.to_string(), Rc::new(def));
                         self.facts.push(MacroDefFact {
                             name: ident.to_string(),

@@ -9,14 +9,14 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use super::args::{CheckArgs, Cli, ColorChoice, FailOn};
 use super::{exit, print_error, write_stderr, write_stdout};
-use crate::verdict::baseline::{self, Baseline};
-use crate::input::changes::Changes;
 use crate::config::{self, ConfigError, Settings};
 use crate::engine::{self, CheckOptions};
+use crate::input::changes::Changes;
 use crate::input::git::Repo;
-use crate::render::{self, RenderOptions};
-use crate::finding::report::Report;
 use crate::input::walk::WalkSetupError;
+use crate::render::{self, RenderOptions};
+use crate::verdict::baseline::{self, Baseline};
+use crate::verdict::report::Report;
 
 /// Width of configuration diagnostics: fixed, so output does not depend on the terminal.
 const DIAGNOSTIC_WIDTH: usize = 100;
@@ -63,6 +63,7 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
         statistics: args.statistics,
         width: None,
         show_suppressed: args.show_suppressed,
+        rules: crate::rules::metas().collect(),
     };
     let text = render::render(&report, args.format, &render_options);
     match &args.output {

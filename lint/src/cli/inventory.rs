@@ -19,7 +19,6 @@ use super::args::{ColorChoice, InventoryArgs, InventoryFormat};
 use super::check::{self, Failure};
 use super::{exit, print_error, write_stderr, write_stdout};
 use crate::config::SecretSpec;
-use crate::analysis::derived;
 
 /// The line that opens the generated block.
 pub const START_MARKER: &str = "<!-- vox-clavis-lint:inventory -->";
@@ -43,7 +42,7 @@ fn execute(args: &InventoryArgs) -> Result<u8, Failure> {
     for warning in &settings.warnings {
         write_stderr(&format!("warning: {warning}\n"));
     }
-    let scanned = derived::scan(&settings, &paths, &args.exclude)
+    let scanned = crate::engine::scan_inventory(&settings, &paths, &args.exclude)
         .map_err(|e| Failure::Message(e.to_string()))?;
     for c in &scanned.conflicts {
         write_stderr(&format!(

@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use super::args::{RulesArgs, RulesFormat};
 use super::{exit, print_error, write_stdout};
-use crate::finding::Severity;
 use crate::finding::RuleMeta;
+use crate::finding::Severity;
 use crate::rules;
 
 /// Runs `rules` and returns the exit status.

@@ -16,8 +16,8 @@ mod validate;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::finding::Severity;
 use crate::finding::RuleMeta;
+use crate::finding::Severity;
 
 pub use discover::{CONFIG_FILE_NAMES, ConfigKind, Discovered, discover};
 pub use error::{ConfigError, ConfigProblem, ProblemKind};

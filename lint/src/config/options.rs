@@ -148,6 +148,30 @@ pub enum Level {
     Off,
 }
 
+/// The rules this configuration has a table for: every rule of the registry
+/// (`crate::rules` checks the two lists agree). Configuration validates rule names against
+/// this list so that it needs no rule to be compiled in.
+pub const RULE_NAMES: [&str; 13] = [
+    "deprecated-secret-alias",
+    "hardcoded-secret",
+    "internal-error",
+    "invalid-suppression",
+    "inventory-conflict",
+    "secret-debug-derive",
+    "secret-env-read",
+    "secret-env-write",
+    "secret-in-log",
+    "secret-in-url",
+    "secret-serialization",
+    "unparsable-file",
+    "unused-suppression",
+];
+
+/// The name in [`RULE_NAMES`] that `name` spells, as a `'static` string.
+pub fn rule_name(name: &str) -> Option<&'static str> {
+    RULE_NAMES.iter().copied().find(|n| *n == name)
+}
+
 /// `[rules]`: one table per rule. Every table takes `severity`; some take options.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

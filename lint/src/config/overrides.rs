@@ -12,10 +12,8 @@ use toml::Spanned;
 
 use super::RuleOptions;
 use super::error::{ConfigProblem, ProblemKind};
-use super::options::{Level, OverrideOptions};
-use crate::finding::Severity;
-use crate::finding::RuleMeta;
-use crate::rules;
+use super::options::{Level, OverrideOptions, rule_name};
+use crate::finding::{RuleMeta, Severity};
 
 /// Rules that report files the linter could not check: never off, anywhere.
 pub(crate) const NEVER_OFF: &[&str] = &["internal-error", "unparsable-file"];
@@ -94,11 +92,10 @@ pub(crate) fn validate(
         }
         let mut levels = Vec::new();
         for (name, level) in &entry.rules {
-            let Some(rule) = rules::by_name(name.get_ref()) else {
+            let Some(name) = rule_name(name.get_ref()) else {
                 problems.push(unknown_rule(name));
                 continue;
             };
-            let name = rule.meta().name;
             let severity = match level.get_ref() {
                 Level::Error => Some(Severity::Error),
                 Level::Warning => Some(Severity::Warning),
@@ -177,8 +174,8 @@ fn add_glob(
 fn unknown_rule(name: &Spanned<String>) -> ConfigProblem {
     let written = name.get_ref();
     let normalised = written.trim().to_lowercase().replace(['_', ' '], "-");
-    let help = match rules::by_name(&normalised) {
-        Some(rule) => format!("did you mean `{}`?", rule.meta().name),
+    let help = match rule_name(&normalised) {
+        Some(name) => format!("did you mean `{name}`?"),
         None => "`vox-clavis-lint rules` lists the rule names".to_owned(),
     };
     ConfigProblem::new(

@@ -617,6 +617,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_rule_name_has_a_table() {
+        let text: String = super::super::options::RULE_NAMES
+            .iter()
+            .map(|n| format!("[rules.{n}]\nseverity = \"warning\"\n"))
+            .collect();
+        let settings = super::super::from_toml_str(&text, Path::new("x.toml")).unwrap();
+        for name in super::super::options::RULE_NAMES {
+            let meta = crate::finding::RuleMeta {
+                name,
+                default_severity: Severity::Error,
+                summary: "",
+                raw_docs: "",
+            };
+            assert_eq!(
+                settings.rules.severity(&meta),
+                Some(Severity::Warning),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
     fn readers_and_env_reader_names_are_validated() {
         let text = r#"
 [rules.secret-env-read]

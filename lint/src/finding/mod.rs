@@ -1,7 +1,6 @@
 //! Findings are plain data from the rules to the renderers: no miette, no clap, no I/O.
 
 mod meta;
-pub mod report;
 
 pub use meta::{DOCS_BASE_URL, RuleMeta};
 
@@ -88,7 +87,7 @@ pub struct Finding {
     /// Stable hash of rule, path, identity and occurrence index; set by the engine.
     pub fingerprint: String,
     /// Set when a suppression comment silenced this finding (it is then in
-    /// [`crate::finding::report::Report::suppressed`], not in `findings`).
+    /// [`crate::verdict::report::Report::suppressed`], not in `findings`).
     pub suppression: Option<Suppression>,
 }
 

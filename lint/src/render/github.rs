@@ -9,7 +9,7 @@
 
 use super::{RenderOptions, one_based, push_trailer};
 use crate::finding::{Finding, Severity};
-use crate::finding::report::Report;
+use crate::verdict::report::Report;
 
 pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::one_based;
 use crate::finding::{Finding, Severity};
-use crate::finding::report::Report;
+use crate::verdict::report::Report;
 
 #[derive(Serialize)]
 struct Issue<'a> {

@@ -14,7 +14,7 @@ use miette::{
 
 use super::{DEFAULT_WIDTH, RenderOptions, one_based, push_trailer};
 use crate::finding::{Finding, Severity};
-use crate::finding::report::Report;
+use crate::verdict::report::Report;
 
 pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
     let handler = handler(options);

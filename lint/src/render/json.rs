@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::one_based;
-use crate::verdict::baseline::Entry;
 use crate::finding::{Finding, Severity};
-use crate::finding::report::Report;
+use crate::verdict::baseline::Entry;
+use crate::verdict::report::Report;
 
 /// The document's `version`; bumped on any breaking change to its shape.
 pub const VERSION: u32 = 1;

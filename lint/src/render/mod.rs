@@ -12,12 +12,14 @@ mod json;
 pub mod redact;
 pub(crate) mod rustc_json;
 mod sarif;
+pub use sarif::TOOL_RULES;
 mod short;
 
 use std::fmt;
 use std::str::FromStr;
 
-use crate::finding::report::Report;
+use crate::finding::{DOCS_BASE_URL, RuleMeta};
+use crate::verdict::report::Report;
 
 /// An output format, named on the command line by [`Format::as_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +119,9 @@ pub struct RenderOptions {
     /// summary (`human`, `short`, `github`; `json` and `sarif` always include them, `gitlab`
     /// and `rustc-json` never: their consumers have no notion of a suppressed finding).
     pub show_suppressed: bool,
+    /// Every rule, in registry order: SARIF lists them as the tool's rules and points each
+    /// result at its index. The caller hands the registry in; renderers know no rule.
+    pub rules: Vec<&'static RuleMeta>,
 }
 
 /// The width of `human` output when none is given: fixed, so output does not depend on the
@@ -130,7 +135,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
         Format::Human => human::render(report, options),
         Format::Short => short::render(report, options),
         Format::Json => json::render(report),
-        Format::Sarif => sarif::render(report),
+        Format::Sarif => sarif::render(report, &options.rules),
         Format::Github => github::render(report, options),
         Format::Gitlab => gitlab::render(report),
         Format::RustcJson => rustc_json::render(report),
@@ -139,7 +144,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
 
 /// The published documentation page of a rule (SARIF `helpUri`, rustc-json's note).
 fn doc_url(rule: &str) -> String {
-    format!("{}{rule}.md", crate::finding::DOCS_BASE_URL)
+    format!("{}{rule}.md", DOCS_BASE_URL)
 }
 
 /// The lines `human`, `short` and `github` print after the findings: the suppressed findings (with

@@ -1,7 +1,7 @@
 //! Masks credentials in a file's text before any renderer sees it.
 //!
 //! [`file`] runs where the engine keeps the text of a file with findings
-//! ([`crate::finding::report::Report::sources`], the only source text any format prints), so snippets
+//! ([`crate::verdict::report::Report::sources`], the only source text any format prints), so snippets
 //! of every format are drawn from the masked copy. Each byte of a credential becomes `*`:
 //! lengths, line breaks and therefore every span and position stay valid.
 //!
@@ -23,8 +23,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::analysis::credentials;
-use crate::finding::Finding;
 use crate::analysis::matchers::names_credential;
+use crate::finding::Finding;
 
 /// The rule whose findings' spans are credentials.
 const HARDCODED_SECRET: &str = "hardcoded-secret";

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::{doc_url, one_based};
 use crate::finding::{Finding, Location, Severity};
-use crate::finding::report::Report;
+use crate::verdict::report::Report;
 
 /// Prefix of every diagnostic code, in the `tool::lint` form of scoped lints.
 const TOOL: &str = "vox-clavis-lint";

@@ -2,7 +2,7 @@
 //! print them (editors and `grep` understand it), then statistics and the summary line.
 
 use super::{RenderOptions, one_based, push_trailer};
-use crate::finding::report::Report;
+use crate::verdict::report::Report;
 
 pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();

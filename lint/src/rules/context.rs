@@ -1,10 +1,10 @@
 //! What a rule sees while checking one file.
 
-use crate::config::Settings;
 use crate::analysis::facts::FileFacts;
-use crate::finding::{Finding, Location};
 use crate::analysis::join::Question;
+use crate::config::Settings;
 use crate::finding::RuleMeta;
+use crate::finding::{Finding, Location};
 use crate::input::source::SourceFile;
 
 /// Per-file state handed to each rule's `check`. Owned by one worker thread; no locks.

@@ -8,8 +8,8 @@
 //! page but still part of the example (setup the reader does not need to see), and a fence
 //! without a language, or with only rustdoc attributes (`ignore`, `no_run`, ...), is Rust.
 
-use crate::finding::Severity;
 use crate::finding::RuleMeta;
+use crate::finding::Severity;
 
 /// The command that regenerates every page, for messages that ask for it.
 pub const REGENERATE: &str = "UPDATE_DOCS=1 cargo test -p vox-clavis-lint --test docs";

@@ -14,14 +14,14 @@ use proc_macro2::{Spacing, TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit, Member, Pat};
 
-use crate::config::Settings;
-use crate::rules::context::FileContext;
 use crate::analysis::credentials;
-use crate::declare_rule;
 use crate::analysis::literals::{self, StrLit};
 use crate::analysis::matchers::{self, names_credential};
 use crate::analysis::prefilter::{Needs, Triggers};
+use crate::config::Settings;
+use crate::declare_rule;
 use crate::finding::RuleMeta;
+use crate::rules::context::FileContext;
 use crate::rules::rule::Rule;
 
 declare_rule! {

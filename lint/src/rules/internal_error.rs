@@ -1,10 +1,10 @@
 //! `internal-error`: a panic while checking one file becomes a finding; the run goes on.
 
+use crate::analysis::prefilter::{Needs, Triggers};
 use crate::config::Settings;
 use crate::declare_rule;
-use crate::finding::{Finding, Location};
-use crate::analysis::prefilter::{Needs, Triggers};
 use crate::finding::RuleMeta;
+use crate::finding::{Finding, Location};
 use crate::rules::rule::Rule;
 
 /// The finding for a file whose check panicked with `what`.

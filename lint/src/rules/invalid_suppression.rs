@@ -4,19 +4,12 @@
 //! Findings are made by [`crate::verdict::suppress`] while it reads the comments; the rule itself
 //! checks nothing.
 
+use crate::analysis::prefilter::{Needs, Triggers};
 use crate::config::Settings;
 use crate::declare_rule;
-use crate::verdict::directives;
-use crate::finding::{Finding, Location};
-use crate::analysis::prefilter::{Needs, Triggers};
 use crate::finding::RuleMeta;
 use crate::rules::rule::Rule;
-
-/// The finding for a suppression comment at `location` with `problem`.
-pub fn finding(path: &str, location: Location, problem: &str) -> Finding {
-    let meta = &InvalidSuppression::META;
-    Finding::new(meta.name, meta.default_severity, path, location, problem)
-}
+use crate::verdict::directives;
 
 declare_rule! {
     /// ## What it does

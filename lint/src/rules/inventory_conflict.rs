@@ -5,12 +5,12 @@
 //! compares each variant with the merged inventory, so the findings sit on the enum, with the
 //! file's levels and suppression comments.
 
-use crate::config::Settings;
-use crate::rules::context::FileContext;
-use crate::declare_rule;
 use crate::analysis::derived;
 use crate::analysis::prefilter::{Needs, Triggers};
+use crate::config::Settings;
+use crate::declare_rule;
 use crate::finding::RuleMeta;
+use crate::rules::context::FileContext;
 use crate::rules::rule::Rule;
 
 declare_rule! {

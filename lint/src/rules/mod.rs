@@ -9,7 +9,6 @@ pub mod context;
 pub mod docs;
 pub mod rule;
 
-
 mod deprecated_secret_alias;
 mod hardcoded_secret;
 pub mod internal_error;
@@ -87,6 +86,13 @@ pub fn prefilter(settings: &Settings) -> Prefilter {
 mod tests {
     use super::*;
     use crate::analysis::prefilter::Needs;
+
+    /// Configuration validates rule names against its own list: it must name every rule.
+    #[test]
+    fn configuration_knows_every_rule() {
+        let names: Vec<&str> = metas().map(|m| m.name).collect();
+        assert_eq!(names, crate::config::options::RULE_NAMES);
+    }
 
     /// One rule without triggers parses every file: each rule must declare its own.
     #[test]

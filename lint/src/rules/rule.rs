@@ -1,11 +1,11 @@
 //! The rule contract: the per-file check, the crate-wide answer, and the macro that captures a
 //! rule's doc comment as its [`RuleMeta`].
 
-use crate::config::Settings;
-use crate::rules::context::FileContext;
-use crate::finding::{Finding, RuleMeta};
 use crate::analysis::join::{CrateFacts, Question};
 use crate::analysis::prefilter::{Needs, Triggers};
+use crate::config::Settings;
+use crate::finding::{Finding, RuleMeta};
+use crate::rules::context::FileContext;
 
 /// A lint rule. `check` runs once per parsed file; rules that need crate-wide facts push
 /// [`Question`]s that `answer` resolves after every file was seen.

@@ -11,15 +11,15 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use crate::config::Settings;
-use crate::rules::context::FileContext;
-use crate::declare_rule;
-use crate::finding::Location;
 use crate::analysis::matchers;
 use crate::analysis::prefilter::{Needs, Triggers};
+use crate::config::Settings;
+use crate::declare_rule;
+use crate::finding::Location;
 use crate::finding::RuleMeta;
-use crate::rules::rule::Rule;
 use crate::input::source::ByteSpan;
+use crate::rules::context::FileContext;
+use crate::rules::rule::Rule;
 
 declare_rule! {
     /// ## What it does

@@ -3,15 +3,15 @@
 //! The flows come from [`crate::analysis::taint`], computed once per file; this rule keeps those into
 //! output sinks and names the sink and the secret, never the value.
 
-use crate::config::Settings;
-use crate::rules::context::FileContext;
-use crate::declare_rule;
-use crate::finding::Finding;
 use crate::analysis::join::{CrateFacts, Question};
 use crate::analysis::prefilter::{self, Triggers};
-use crate::finding::RuleMeta;
-use crate::rules::rule::Rule;
 use crate::analysis::taint::{self, Flow, FlowText, SecretRef, SinkKind};
+use crate::config::Settings;
+use crate::declare_rule;
+use crate::finding::Finding;
+use crate::finding::RuleMeta;
+use crate::rules::context::FileContext;
+use crate::rules::rule::Rule;
 
 declare_rule! {
     /// ## What it does

@@ -5,16 +5,16 @@
 
 use syn::visit::{self, Visit};
 
-use crate::config::Settings;
-use crate::rules::context::FileContext;
-use crate::declare_rule;
-use crate::finding::Finding;
 use crate::analysis::join::{CrateFacts, Question};
 use crate::analysis::matchers;
 use crate::analysis::prefilter::{self, Triggers};
-use crate::finding::RuleMeta;
-use crate::rules::rule::Rule;
 use crate::analysis::taint::{self, Flow, FlowText, SecretRef, SinkKind};
+use crate::config::Settings;
+use crate::declare_rule;
+use crate::finding::Finding;
+use crate::finding::RuleMeta;
+use crate::rules::context::FileContext;
+use crate::rules::rule::Rule;
 
 declare_rule! {
     /// ## What it does

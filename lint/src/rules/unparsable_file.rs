@@ -1,10 +1,10 @@
 //! `unparsable-file`: a file that could not be read or parsed is reported, never skipped.
 
+use crate::analysis::prefilter::{Needs, Triggers};
 use crate::config::Settings;
 use crate::declare_rule;
-use crate::finding::{Finding, Location};
-use crate::analysis::prefilter::{Needs, Triggers};
 use crate::finding::RuleMeta;
+use crate::finding::{Finding, Location};
 use crate::rules::rule::Rule;
 
 /// The finding for a file at `path` that could not be checked.

@@ -3,33 +3,12 @@
 //! Findings are made by [`crate::verdict::suppress`], which knows which comments were used; the rule
 //! itself checks nothing.
 
+use crate::analysis::prefilter::{Needs, Triggers};
 use crate::config::Settings;
 use crate::declare_rule;
-use crate::verdict::directives;
-use crate::finding::{Finding, Location};
-use crate::analysis::prefilter::{Needs, Triggers};
 use crate::finding::RuleMeta;
 use crate::rules::rule::Rule;
-
-/// The finding for `rule`, allowed at `location` (its name in the comment) to no effect.
-pub fn finding(path: &str, location: Location, rule: &str, whole_comment: bool) -> Finding {
-    let meta = &UnusedSuppression::META;
-    let help = if whole_comment {
-        "remove the comment; nothing here needs it".to_owned()
-    } else {
-        format!("remove `{rule}` from the comment")
-    };
-    Finding::new(
-        meta.name,
-        meta.default_severity,
-        path,
-        location,
-        format!("suppression of `{rule}` silences nothing"),
-    )
-    .with_label("nothing to suppress")
-    .with_help(help)
-    .with_identity(rule.to_owned())
-}
+use crate::verdict::directives;
 
 declare_rule! {
     /// ## What it does

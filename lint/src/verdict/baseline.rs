@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::finding::report::Report;
+use crate::verdict::report::Report;
 
 /// The `version` of the file's shape.
 pub const VERSION: u32 = 1;

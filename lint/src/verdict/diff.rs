@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use crate::finding::Finding;
-use crate::finding::report::Report;
 use crate::input::changes::Changes;
+use crate::verdict::report::Report;
 
 /// Keeps in `report` only the findings (and suppressed findings) on changed lines.
 pub fn retain_changed(report: &mut Report, changes: &Changes) {

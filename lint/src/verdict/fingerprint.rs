@@ -12,9 +12,9 @@
 
 use std::collections::HashMap;
 
-use crate::verdict::comments;
 use crate::finding::Finding;
 use crate::input::source::ByteSpan;
+use crate::verdict::comments;
 
 /// Marks identities made here, so they never equal an identity a rule wrote.
 const FALLBACK_PREFIX: &str = "~src:";

@@ -15,13 +15,11 @@
 //! [`apply`] runs in the join, once every finding of the file is known (some come from
 //! crate-wide answers), and moves the silenced findings aside with their reason.
 
+use crate::finding::{Finding, Location, RuleMeta, Suppression};
+use crate::input::source::{ByteSpan, SourceFile};
 use crate::verdict::comments::{self, CommentKind};
 use crate::verdict::directives::{self, Parsed};
 use crate::verdict::extents;
-use crate::finding::{Finding, Location, Suppression};
-use crate::finding::RuleMeta;
-use crate::rules::{self, invalid_suppression, unused_suppression};
-use crate::input::source::{ByteSpan, SourceFile};
 
 /// Rules a comment cannot silence: a file that could not be checked must never pass silently,
 /// and the findings about suppressions would otherwise silence themselves.
@@ -188,6 +186,11 @@ pub struct Policy<'a> {
     pub require_reason: bool,
     /// Whether a rule runs for this file (not turned off by configuration).
     pub enabled: &'a dyn Fn(&RuleMeta) -> bool,
+    /// The rule a comment names, by its exact name (the registry, handed in by the engine).
+    pub rule: &'a dyn Fn(&str) -> Option<&'static RuleMeta>,
+    /// `invalid-suppression` and `unused-suppression`, whose findings this step makes.
+    pub invalid: &'static RuleMeta,
+    pub unused: &'static RuleMeta,
 }
 
 /// Moves the findings of `findings` that a comment covers into `suppressed`, recording the
@@ -211,7 +214,8 @@ pub fn apply(
             Ok(names) => names,
             Err(message) => {
                 about.push(
-                    invalid_suppression::finding(
+                    invalid(
+                        policy.invalid,
                         path,
                         comment.location,
                         &format!("malformed suppression comment: {message}"),
@@ -228,7 +232,8 @@ pub fn apply(
         };
         if policy.require_reason && comment.reason.is_none() {
             about.push(
-                invalid_suppression::finding(
+                invalid(
+                    policy.invalid,
                     path,
                     comment.location,
                     "suppression comment gives no reason",
@@ -249,20 +254,22 @@ pub fn apply(
             );
         }
         for (ri, (name, location)) in names.iter().enumerate() {
-            match rules::by_name(name) {
-                Some(rule) if UNSUPPRESSIBLE.contains(&name.as_str()) => about.push(
-                    invalid_suppression::finding(
+            match (policy.rule)(name) {
+                Some(meta) if UNSUPPRESSIBLE.contains(&name.as_str()) => about.push(
+                    invalid(
+                        policy.invalid,
                         path,
                         *location,
                         &format!("`{name}` cannot be suppressed by a comment"),
                     )
                     .with_label("not suppressible")
-                    .with_help(unsuppressible_help(rule.meta()))
+                    .with_help(unsuppressible_help(meta))
                     .with_identity(format!("unsuppressible|{name}")),
                 ),
-                Some(rule) => allowances.push((ci, ri, rule.meta(), false)),
+                Some(meta) => allowances.push((ci, ri, meta, false)),
                 None => about.push(
-                    invalid_suppression::finding(
+                    invalid(
+                        policy.invalid,
                         path,
                         *location,
                         &if directives::quotable(name) {
@@ -272,7 +279,7 @@ pub fn apply(
                         },
                     )
                     .with_label("no rule has this name")
-                    .with_help(unknown_rule_help(name))
+                    .with_help(unknown_rule_help(policy, name))
                     .with_identity("unknown"),
                 ),
             }
@@ -309,14 +316,33 @@ pub fn apply(
         let comment = &sup.comments[ci];
         let Ok(names) = &comment.rules else { continue };
         let whole = names.len() == 1;
-        about.push(unused_suppression::finding(
-            path,
-            names[ri].1,
-            meta.name,
-            whole,
-        ));
+        about.push(unused(policy.unused, path, names[ri].1, meta.name, whole));
     }
     about
+}
+
+/// An `invalid-suppression` finding for a comment at `location` with `problem`.
+fn invalid(meta: &RuleMeta, path: &str, location: Location, problem: &str) -> Finding {
+    Finding::new(meta.name, meta.default_severity, path, location, problem)
+}
+
+/// An `unused-suppression` finding for the name of `rule` at `location`.
+fn unused(meta: &RuleMeta, path: &str, location: Location, rule: &str, whole: bool) -> Finding {
+    let help = if whole {
+        "remove the comment; nothing here needs it".to_owned()
+    } else {
+        format!("remove `{rule}` from the comment")
+    };
+    Finding::new(
+        meta.name,
+        meta.default_severity,
+        path,
+        location,
+        format!("suppression of `{rule}` silences nothing"),
+    )
+    .with_label("nothing to suppress")
+    .with_help(help)
+    .with_identity(rule.to_owned())
 }
 
 fn unsuppressible_help(meta: &RuleMeta) -> String {
@@ -334,10 +360,10 @@ fn unsuppressible_help(meta: &RuleMeta) -> String {
 }
 
 /// A near spelling (case, `_` for `-`) when there is one, and where the names are listed.
-fn unknown_rule_help(name: &str) -> String {
+fn unknown_rule_help(policy: &Policy<'_>, name: &str) -> String {
     let normalised = name.trim().to_lowercase().replace(['_', ' '], "-");
-    match rules::by_name(&normalised) {
-        Some(rule) => format!("did you mean `{}`?", rule.meta().name),
+    match (policy.rule)(&normalised) {
+        Some(meta) => format!("did you mean `{}`?", meta.name),
         None => "`vox-clavis-lint rules` lists the rule names".to_owned(),
     }
 }
@@ -346,6 +372,39 @@ fn unknown_rule_help(name: &str) -> String {
 mod tests {
     use super::*;
     use crate::finding::Severity;
+
+    const fn meta(name: &'static str, default_severity: Severity) -> RuleMeta {
+        RuleMeta {
+            name,
+            default_severity,
+            summary: "",
+            raw_docs: "",
+        }
+    }
+
+    /// The registry as far as these tests need it.
+    static RULES: [RuleMeta; 6] = [
+        meta("internal-error", Severity::Error),
+        meta("invalid-suppression", Severity::Error),
+        meta("secret-env-read", Severity::Error),
+        meta("secret-in-log", Severity::Error),
+        meta("unparsable-file", Severity::Error),
+        meta("unused-suppression", Severity::Warning),
+    ];
+
+    fn rule(name: &str) -> Option<&'static RuleMeta> {
+        RULES.iter().find(|m| m.name == name)
+    }
+
+    fn policy<'a>(require_reason: bool, enabled: &'a dyn Fn(&RuleMeta) -> bool) -> Policy<'a> {
+        Policy {
+            require_reason,
+            enabled,
+            rule: &rule,
+            invalid: &RULES[1],
+            unused: &RULES[5],
+        }
+    }
 
     fn source(text: &str) -> (SourceFile, syn::File) {
         let s = SourceFile::new("a.rs".into(), "a.rs".into(), text.to_owned());
@@ -373,10 +432,7 @@ mod tests {
             .collect();
         let mut suppressed = Vec::new();
         let enabled = |_: &RuleMeta| true;
-        let policy = Policy {
-            require_reason,
-            enabled: &enabled,
-        };
+        let policy = policy(require_reason, &enabled);
         let about = apply(&sup, "a.rs", &mut findings, &mut suppressed, &policy);
         let flags = needles
             .iter()
@@ -487,10 +543,7 @@ mod tests {
         let (s, f) = source(text);
         let sup = collect(&s, &f);
         let enabled = |_: &RuleMeta| true;
-        let policy = Policy {
-            require_reason: true,
-            enabled: &enabled,
-        };
+        let policy = policy(true, &enabled);
         let about = apply(&sup, "a.rs", &mut Vec::new(), &mut Vec::new(), &policy);
         assert_eq!(about.len(), 2, "{about:?}");
         for f in &about {
@@ -513,10 +566,7 @@ mod tests {
         let (s, f) = source(&text);
         let sup = collect(&s, &f);
         let enabled = |m: &RuleMeta| m.name != "secret-env-read";
-        let policy = Policy {
-            require_reason: true,
-            enabled: &enabled,
-        };
+        let policy = policy(true, &enabled);
         let about = apply(&sup, "a.rs", &mut Vec::new(), &mut Vec::new(), &policy);
         assert!(about.is_empty(), "{about:?}");
     }

@@ -5,8 +5,8 @@
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use syn::Expr;
 
-use crate::finding::Location;
 use crate::analysis::matchers;
+use crate::finding::Location;
 use crate::input::source::{ByteSpan, SourceFile};
 
 /// A configured sink or serializer, as written in the configuration.

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::verdict::baseline::BaselineOutcome;
 use crate::finding::{Finding, Severity};
+use crate::verdict::baseline::BaselineOutcome;
 
 /// Sorted findings and the text of the files they point into (only those files).
 #[derive(Debug, Default)]
