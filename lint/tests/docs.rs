@@ -72,7 +72,7 @@ fn rule_pages_match_the_doc_comments() {
 }
 
 /// `docs/readers.md` lists every entry of the built-in catalog of library entry points that
-/// read secrets (`lint/src/readers.toml`), with the source each was verified against.
+/// read secrets (`lint/src/config/readers.toml`), with the source each was verified against.
 #[test]
 fn readers_page_matches_the_catalog() {
     let path = pages_dir()
@@ -94,7 +94,7 @@ fn readers_page_matches_the_catalog() {
         Some(actual) => first_difference(actual, &expected),
     };
     panic!(
-        "docs/readers.md {why}\nIt is generated from lint/src/readers.toml: edit that file, then \
+        "docs/readers.md {why}\nIt is generated from lint/src/config/readers.toml: edit that file, then \
          regenerate the page with\n  {REGENERATE}"
     );
 }

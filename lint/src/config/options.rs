@@ -36,7 +36,7 @@ pub struct Options {
     pub readers: Vec<ReaderOptions>,
 }
 
-/// One `[[readers]]` entry (also the format of the built-in catalog, `lint/src/readers.toml`).
+/// One `[[readers]]` entry (also the format of the built-in catalog, `lint/src/config/readers.toml`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ReaderOptions {

@@ -270,7 +270,7 @@ pub fn catalog_page() -> String {
     let entries = builtin_entries();
     let mut page = String::from(
         "# Library entry points that read secrets\n\n\
-         <!-- Generated from lint/src/readers.toml by \
+         <!-- Generated from lint/src/config/readers.toml by \
          `UPDATE_DOCS=1 cargo test -p vox-clavis-lint --test docs`; edit that file, not this page. -->\n\n\
          Some libraries read a credential from the environment for their caller: \
          `teloxide::Bot::from_env()` reads `TELOXIDE_TOKEN`, `aws_config::load_from_env()` reads \
@@ -343,7 +343,7 @@ mod tests {
 
     #[test]
     fn the_builtin_catalog_is_valid_and_documented() {
-        let entries = parse_builtin().expect("lint/src/readers.toml is valid");
+        let entries = parse_builtin().expect("lint/src/config/readers.toml is valid");
         assert!(entries.len() >= 20);
         for r in &entries {
             assert!(r.note.is_some(), "{}: note", r.path);

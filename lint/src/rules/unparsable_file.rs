@@ -19,7 +19,7 @@ declare_rule! {
     /// UTF-8, or does not parse as Rust. The finding points at the parser's error location.
     ///
     /// Every file is syntax-checked. A file in which some rule could fire (it holds one of
-    /// the rule's triggers, see `lint/src/prefilter.rs`) is parsed with syn, and reported
+    /// the rule's triggers, see `lint/src/analysis/prefilter.rs`) is parsed with syn, and reported
     /// whenever syn cannot parse it: the rules could not look inside. Any other file is
     /// checked with rust-analyzer's parser, which builds no tree; when that parser rejects
     /// it, syn parses it, and the file is reported with syn's error if syn rejects it as
