@@ -403,6 +403,7 @@ fn silence(
         require_reason: settings.suppressions.require_reason,
         enabled: &enabled,
         rule: &rule,
+        names: &crate::config::options::RULE_NAMES,
         invalid: &rules::InvalidSuppression::META,
         unused: &rules::UnusedSuppression::META,
     };

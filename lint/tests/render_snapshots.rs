@@ -113,13 +113,24 @@ fn render_human_statistics() {
 fn render_human_quiet_prints_only_findings() {
     let quiet = RenderOptions {
         quiet: true,
-        statistics: true,
         ..options()
     };
     let out = render(&report(), Format::Human, &quiet);
     assert!(!out.contains("findings"), "{out}");
-    assert!(!out.contains("  secret-env-read\n"), "{out}");
     assert!(render(&report(), Format::Human, &options()).starts_with(&out));
+}
+
+/// `--quiet --statistics`: the table was asked for, so it stays; the summary line goes.
+#[test]
+fn render_human_quiet_keeps_statistics_when_asked() {
+    let quiet = RenderOptions {
+        quiet: true,
+        statistics: true,
+        ..options()
+    };
+    let out = render(&report(), Format::Human, &quiet);
+    assert!(!out.contains("findings ("), "{out}");
+    assert!(out.contains("  secret-env-read\n"), "{out}");
 }
 
 #[test]
@@ -164,7 +175,9 @@ fn render_short_quiet() {
         ..options()
     };
     let out = render(&report(), Format::Short, &quiet);
-    assert_eq!(out.lines().count(), 3, "{out}");
+    // Three findings, then the statistics table (two rules), no summary line.
+    assert_eq!(out.lines().count(), 5, "{out}");
+    assert!(!out.contains("findings ("), "{out}");
 }
 
 #[test]

@@ -67,9 +67,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_config: bool,
 
-    /// Output format
+    /// Output format (`--format` is the same option)
     #[arg(
-        long,
+        long = "output-format",
+        visible_alias = "format",
         value_name = "FORMAT",
         default_value = "human",
         value_parser = format_parser(),
@@ -80,9 +81,22 @@ pub struct CheckArgs {
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Run only these rules (comma-separated or repeated; replaces `[rules] select`). The
+    /// rules about files that could not be checked always run
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Also run these rules, even when their `[rules.<rule>]` table turns them off
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules (comma-separated or repeated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
     /// Lowest severity that makes the run fail (exit status 1)
     #[arg(long, value_name = "SEVERITY", value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
+    /// Exit with status 0 even when there are findings (2 still reports a failed run)
+    #[arg(long)]
+    pub exit_zero: bool,
 
     /// Worker threads [default: all cores]
     #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
@@ -93,15 +107,18 @@ pub struct CheckArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
-    /// Print only the findings: no summary, no configuration warnings
+    /// Print only the findings (and the statistics, when asked for): no summary, no
+    /// configuration warnings
     #[arg(short = 'q', long)]
     pub quiet: bool,
 
-    /// Print the number of findings per rule before the summary
+    /// Print the number of findings per rule, most first, before the summary (also with
+    /// `--quiet`)
     #[arg(long)]
     pub statistics: bool,
 
-    /// When to use colours: `auto` only on a terminal and without NO_COLOR
+    /// When to use colours: `auto` on a terminal or with CLICOLOR_FORCE or FORCE_COLOR, never
+    /// with NO_COLOR
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -155,7 +172,8 @@ impl FailOn {
 /// `--color`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colours on a terminal, unless NO_COLOR is set to a non-empty value
+    /// Colours on a terminal, or anywhere with CLICOLOR_FORCE or FORCE_COLOR (non-empty, not
+    /// `0`); never with NO_COLOR set to a non-empty value
     Auto,
     /// Always colour
     Always,
@@ -169,14 +187,26 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => is_terminal && !no_color_env(),
+            ColorChoice::Auto => !no_color_env() && (is_terminal || force_color_env()),
         }
     }
+}
+
+/// Set to a non-empty value other than `0`.
+fn set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// `NO_COLOR` set to a non-empty value (<https://no-color.org>).
 fn no_color_env() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// `CLICOLOR_FORCE` (<https://bixense.com/clicolors/>) or `FORCE_COLOR` (Node, many CI
+/// services): colour even when not on a terminal. `NO_COLOR` still wins, as in `anstream`,
+/// which cargo and clap use.
+fn force_color_env() -> bool {
+    set("CLICOLOR_FORCE") || set("FORCE_COLOR")
 }
 
 /// Options of `clippy`: those of `check` that choose what is checked and what fails the run
@@ -195,6 +225,16 @@ pub struct ClippyArgs {
     #[arg(long)]
     pub no_config: bool,
 
+    /// Run only these rules (comma-separated or repeated; replaces `[rules] select`). The
+    /// rules about files that could not be checked always run
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Also run these rules, even when their `[rules.<rule>]` table turns them off
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules (comma-separated or repeated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
     /// Lowest severity of a finding that makes the run fail (exit status 1)
     #[arg(long, value_name = "SEVERITY", value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,

@@ -9,6 +9,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use super::args::{CheckArgs, Cli, ColorChoice, FailOn};
 use super::{exit, print_error, write_stderr, write_stdout};
+use crate::config::selection::Selection;
 use crate::config::{self, ConfigError, Settings};
 use crate::engine::{self, CheckOptions};
 use crate::input::changes::Changes;
@@ -76,13 +77,23 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
         None => write_stdout(&text).map_err(Failure::Message)?,
     }
 
+    if args.exit_zero {
+        return Ok(exit::CLEAN);
+    }
     Ok(status(&report, args.fail_on))
 }
 
 /// Checks what `args` name (the report every format renders; also `clippy`'s).
 pub(super) fn report(args: &CheckArgs) -> Result<Report, Failure> {
-    let (paths, settings) =
+    let (paths, mut settings) =
         paths_and_settings(&args.paths, args.config.as_deref(), args.no_config)?;
+    settings
+        .select(&Selection {
+            select: args.select.clone(),
+            extend_select: args.extend_select.clone(),
+            ignore: args.ignore.clone(),
+        })
+        .map_err(|e| Failure::Message(e.to_string()))?;
     if !args.quiet {
         for warning in &settings.warnings {
             write_stderr(&format!("warning: {warning}\n"));
@@ -210,7 +221,9 @@ fn render_diagnostic(diagnostic: &dyn Diagnostic, color: bool) -> String {
     theme.characters.advice = "note:".to_owned();
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(DIAGNOSTIC_WIDTH)
-        .with_links(false);
+        .with_links(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
     let render = |part: &Part<'_>| {
         let mut out = String::new();
         if handler.render_report(&mut out, part).is_err() {

@@ -102,6 +102,9 @@ fn check_args(args: &ClippyArgs) -> CheckArgs {
     check.config.clone_from(&args.config);
     check.no_config = args.no_config;
     check.fail_on = args.fail_on;
+    check.select.clone_from(&args.select);
+    check.extend_select.clone_from(&args.extend_select);
+    check.ignore.clone_from(&args.ignore);
     check.threads = args.threads;
     check.exclude.clone_from(&args.exclude);
     check.baseline.clone_from(&args.baseline);

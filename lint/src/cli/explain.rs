@@ -22,9 +22,8 @@ pub fn run(args: &ExplainArgs) -> u8 {
 /// `unknown rule `x`` with a suggestion for a near spelling, and every known name.
 fn unknown_rule(name: &str) -> String {
     let known: Vec<&str> = rules::metas().map(|m| m.name).collect();
-    let normalised = name.trim().to_lowercase().replace(['_', ' '], "-");
     let mut message = format!("unknown rule `{name}`");
-    if let Some(near) = known.iter().find(|k| **k == normalised) {
+    if let Some(near) = crate::finding::closest(name, known.iter().copied()) {
         message.push_str(&format!(" (did you mean `{near}`?)"));
     }
     message.push_str(&format!("; known rules: {}", known.join(", ")));

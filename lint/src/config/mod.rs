@@ -11,6 +11,7 @@ pub mod names;
 pub mod options;
 pub mod overrides;
 pub mod readers;
+pub mod selection;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -92,6 +93,8 @@ pub struct RuleOptions {
     /// Rule name -> configured severity; `None` turns the rule off. Rules not listed keep
     /// their default severity.
     pub levels: BTreeMap<&'static str, Option<Severity>>,
+    /// `select`, `extend-select` and `ignore`: a rule not selected is off everywhere.
+    pub selected: selection::Selected,
     pub secret_env_read: SecretEnvReadOptions,
     pub secret_in_log: SecretInLogOptions,
     pub secret_serialization: SecretSerializationOptions,
@@ -100,6 +103,9 @@ pub struct RuleOptions {
 impl RuleOptions {
     /// The severity `rule` runs with, `None` when it is turned off.
     pub fn severity(&self, rule: &RuleMeta) -> Option<Severity> {
+        if !self.selected.contains(rule.name) {
+            return None;
+        }
         match self.levels.get(rule.name) {
             Some(level) => *level,
             None => Some(rule.default_severity),
@@ -235,12 +241,29 @@ impl Settings {
     /// Whether `rule` runs on some file: on by default or configuration, or turned on for some
     /// paths by an `[[overrides]]` entry.
     pub fn enabled_anywhere(&self, rule: &RuleMeta) -> bool {
+        if !self.rules.selected.contains(rule.name) {
+            return false;
+        }
         self.rules.severity(rule).is_some()
             || self
                 .overrides
                 .iter()
                 .flat_map(|o| &o.levels)
                 .any(|(name, level)| *name == rule.name && level.is_some())
+    }
+
+    /// Applies a selection from the command line after the configuration's own: a rule it
+    /// names explicitly runs even when its `[rules.<rule>]` table turns it off.
+    pub fn select(
+        &mut self,
+        selection: &selection::Selection,
+    ) -> Result<(), selection::SelectionError> {
+        for name in self.rules.selected.apply(selection)? {
+            if self.rules.levels.get(name) == Some(&None) {
+                self.rules.levels.remove(name);
+            }
+        }
+        Ok(())
     }
 
     /// Whether `name` is a secret: inventory first (exact), then the name patterns.

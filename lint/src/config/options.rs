@@ -176,6 +176,14 @@ pub fn rule_name(name: &str) -> Option<&'static str> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RulesOptions {
+    /// Run only these rules (Ruff's `select`).
+    pub select: Option<Vec<Spanned<String>>>,
+    /// Also run these rules.
+    #[serde(default)]
+    pub extend_select: Vec<Spanned<String>>,
+    /// Do not run these rules.
+    #[serde(default)]
+    pub ignore: Vec<Spanned<String>>,
     #[serde(default)]
     pub deprecated_secret_alias: LevelOnly,
     #[serde(default)]

@@ -60,6 +60,9 @@ impl PathLevels {
     /// The severity `rule` runs with in this file (`None`: off): the last matching override,
     /// else the rule's `[rules.<rule>]` table, else its default.
     pub fn severity(&self, base: &RuleOptions, rule: &RuleMeta) -> Option<Severity> {
+        if !base.selected.contains(rule.name) {
+            return None;
+        }
         match self.levels.iter().find(|(n, _)| *n == rule.name) {
             Some(&(_, level)) => level,
             None => base.severity(rule),
@@ -173,8 +176,7 @@ fn add_glob(
 
 fn unknown_rule(name: &Spanned<String>) -> ConfigProblem {
     let written = name.get_ref();
-    let normalised = written.trim().to_lowercase().replace(['_', ' '], "-");
-    let help = match rule_name(&normalised) {
+    let help = match crate::finding::closest(written, super::options::RULE_NAMES) {
         Some(name) => format!("did you mean `{name}`?"),
         None => "`vox-clavis-lint rules` lists the rule names".to_owned(),
     };

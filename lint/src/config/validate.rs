@@ -21,6 +21,8 @@ use super::inventory::{Inventory, NameKind, SecretSpec};
 use super::names::{self, NamePatterns, is_screaming_snake};
 use super::options::{Level, RulesOptions};
 use super::options::{NamesOptions, Options, ReaderOptions, SecretOptions};
+use super::overrides::NEVER_OFF;
+use super::selection::{self, Selected, Selection, SelectionError};
 use super::{
     EnvReaderNames, RuleOptions, ScanSettings, SecretEnvReadOptions, SecretInLogOptions,
     SecretSerializationOptions, TaintSettings,
@@ -60,6 +62,7 @@ pub(crate) fn validate(
     );
     let names = name_patterns(&options.names, &mut problems);
     let levels = levels(&options.rules, &mut problems);
+    let selected = selected(&options.rules, &mut problems);
     let overrides = super::overrides::validate(&options.overrides, &mut problems);
     for pattern in &options.scan.exclude {
         check_glob(pattern, pattern.get_ref(), "scan.exclude", &mut problems);
@@ -114,6 +117,7 @@ pub(crate) fn validate(
         },
         rules: RuleOptions {
             levels,
+            selected,
             secret_env_read: SecretEnvReadOptions {
                 flag_all_vars: options.rules.secret_env_read.flag_all_vars,
                 env_reader_names: match options.rules.secret_env_read.env_reader_names {
@@ -182,6 +186,56 @@ fn readers(
 
 fn strings(values: Vec<Spanned<String>>) -> Vec<String> {
     values.into_iter().map(Spanned::into_inner).collect()
+}
+
+/// `[rules] select`, `extend-select` and `ignore`, each name checked where it is written.
+fn selected(rules: &RulesOptions, problems: &mut Vec<ConfigProblem>) -> Selected {
+    let lists = [
+        ("select", rules.select.as_deref().unwrap_or_default()),
+        ("extend-select", &rules.extend_select[..]),
+        ("ignore", &rules.ignore[..]),
+    ];
+    let before = problems.len();
+    for (key, names) in lists {
+        for name in names {
+            let problem = match selection::known(name.get_ref()) {
+                Err(SelectionError::Unknown { near, .. }) => Some((
+                    format!("unknown rule `{}` in `rules.{key}`", name.get_ref()),
+                    "no rule has this name",
+                    match near {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => "`vox-clavis-lint rules` lists the rule names".to_owned(),
+                    },
+                    ProblemKind::UnknownRule,
+                )),
+                Ok(known) if key == "ignore" && NEVER_OFF.contains(&known) => Some((
+                    format!("`{known}` cannot be ignored"),
+                    "not allowed here",
+                    "a file the linter cannot check must never pass silently; use \
+                     `severity = \"warning\"` in its table to keep it from failing the run"
+                        .to_owned(),
+                    ProblemKind::InvalidValue,
+                )),
+                _ => None,
+            };
+            if let Some((message, label, help, kind)) = problem {
+                problems
+                    .push(ConfigProblem::new(kind, message, name.span(), label).with_help(help));
+            }
+        }
+    }
+    let mut selected = Selected::default();
+    if problems.len() == before {
+        let owned = |l: &[Spanned<String>]| l.iter().map(|n| n.get_ref().clone()).collect();
+        let selection = Selection {
+            select: rules.select.as_deref().map(owned),
+            extend_select: owned(&rules.extend_select),
+            ignore: owned(&rules.ignore),
+        };
+        // Every name was checked above.
+        let _ = selected.apply(&selection);
+    }
+    selected
 }
 
 /// The `severity` of every rule table. Rules that report what could not be checked cannot

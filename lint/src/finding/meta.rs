@@ -37,3 +37,43 @@ impl RuleMeta {
         format!("docs/rules/{}.md", self.name)
     }
 }
+
+/// The name among `names` that `written` most likely means: the same name in another case or
+/// with `_` or spaces for `-`, else the closest by edit distance when it is close enough to be
+/// a typo (at most a third of the name's length, and at most 3 edits).
+pub fn closest<'a>(written: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let normalised = written.trim().to_lowercase().replace(['_', ' '], "-");
+    let mut best: Option<(usize, &'a str)> = None;
+    for name in names {
+        if name == normalised {
+            return Some(name);
+        }
+        let distance = strsim::levenshtein(&normalised, name);
+        if distance <= 3 && distance * 3 <= name.len() && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, name));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    const NAMES: [&str; 3] = ["secret-env-read", "secret-in-log", "secret-in-url"];
+
+    #[test]
+    fn near_spellings_find_their_rule() {
+        assert_eq!(closest("SECRET_ENV_READ", NAMES), Some("secret-env-read"));
+        assert_eq!(closest("secret-env-red", NAMES), Some("secret-env-read"));
+        assert_eq!(closest("secret-in-lgo", NAMES), Some("secret-in-log"));
+        assert_eq!(closest("secrets-in-url", NAMES), Some("secret-in-url"));
+    }
+
+    #[test]
+    fn far_names_find_none() {
+        assert_eq!(closest("hardcoded-secret", NAMES), None);
+        assert_eq!(closest("x", NAMES), None);
+        assert_eq!(closest("", NAMES), None);
+    }
+}

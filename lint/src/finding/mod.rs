@@ -2,7 +2,7 @@
 
 mod meta;
 
-pub use meta::{DOCS_BASE_URL, RuleMeta};
+pub use meta::{DOCS_BASE_URL, RuleMeta, closest};
 
 use serde::Serialize;
 

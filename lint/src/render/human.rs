@@ -55,6 +55,9 @@ fn handler(options: &RenderOptions) -> GraphicalReportHandler {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width.unwrap_or(DEFAULT_WIDTH))
         .with_links(false)
+        // Rule names and paths are words: never split at their hyphens or inside them.
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false)
         // miette counts the header's column in bytes; the source name carries ours instead.
         .without_primary_span_start();
     if options.color {
@@ -255,5 +258,25 @@ mod tests {
         assert!(out.contains("error[secret-env-read]"), "{out}");
         assert_eq!(clamp_span("é", 1, 2), (0, 2));
         assert_eq!(clamp_span("ab", 5, 1), (2, 2));
+    }
+
+    /// A rule name that reaches the edge moves to the next line whole.
+    #[test]
+    fn rule_names_are_not_split_at_their_hyphens() {
+        let mut report = report();
+        for width in 40..90 {
+            report.findings[0].help = Some(format!(
+                "{} then `deprecated-secret-alias` and `secret-serialization`",
+                "x ".repeat(width / 4)
+            ));
+            let options = RenderOptions {
+                width: Some(width),
+                ..RenderOptions::default()
+            };
+            let out = render(&report, &options);
+            for name in ["deprecated-secret-alias", "secret-serialization"] {
+                assert!(out.contains(name), "width {width}: {name} split in\n{out}");
+            }
+        }
     }
 }

@@ -148,8 +148,8 @@ fn doc_url(rule: &str) -> String {
 }
 
 /// The lines `human`, `short` and `github` print after the findings: the suppressed findings (with
-/// `show_suppressed`, even when `quiet`), the per-rule table (with `statistics`), the summary
-/// line, and a note when baseline entries went stale; only the first with `quiet`.
+/// `show_suppressed`), the per-rule table, most findings first (with `statistics`), the summary
+/// line, and a note when baseline entries went stale; only the first two with `quiet`.
 fn push_trailer(out: &mut String, report: &Report, options: &RenderOptions) {
     if options.show_suppressed {
         for f in &report.suppressed {
@@ -169,13 +169,15 @@ fn push_trailer(out: &mut String, report: &Report, options: &RenderOptions) {
             ));
         }
     }
-    if options.quiet {
-        return;
-    }
     if options.statistics {
-        for (rule, count) in report.per_rule() {
+        let mut rows: Vec<(&str, usize)> = report.per_rule().into_iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        for (rule, count) in rows {
             out.push_str(&format!("{count:>4}  {rule}\n"));
         }
+    }
+    if options.quiet {
+        return;
     }
     out.push_str(&report.summary_line());
     out.push('\n');

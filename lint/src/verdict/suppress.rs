@@ -15,7 +15,7 @@
 //! [`apply`] runs in the join, once every finding of the file is known (some come from
 //! crate-wide answers), and moves the silenced findings aside with their reason.
 
-use crate::finding::{Finding, Location, RuleMeta, Suppression};
+use crate::finding::{Finding, Location, RuleMeta, Suppression, closest};
 use crate::input::source::{ByteSpan, SourceFile};
 use crate::verdict::comments::{self, CommentKind};
 use crate::verdict::directives::{self, Parsed};
@@ -188,6 +188,8 @@ pub struct Policy<'a> {
     pub enabled: &'a dyn Fn(&RuleMeta) -> bool,
     /// The rule a comment names, by its exact name (the registry, handed in by the engine).
     pub rule: &'a dyn Fn(&str) -> Option<&'static RuleMeta>,
+    /// Every rule name, for suggesting one when a comment misspells it.
+    pub names: &'a [&'static str],
     /// `invalid-suppression` and `unused-suppression`, whose findings this step makes.
     pub invalid: &'static RuleMeta,
     pub unused: &'static RuleMeta,
@@ -361,9 +363,8 @@ fn unsuppressible_help(meta: &RuleMeta) -> String {
 
 /// A near spelling (case, `_` for `-`) when there is one, and where the names are listed.
 fn unknown_rule_help(policy: &Policy<'_>, name: &str) -> String {
-    let normalised = name.trim().to_lowercase().replace(['_', ' '], "-");
-    match (policy.rule)(&normalised) {
-        Some(meta) => format!("did you mean `{}`?", meta.name),
+    match closest(name, policy.names.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
         None => "`vox-clavis-lint rules` lists the rule names".to_owned(),
     }
 }
@@ -392,6 +393,15 @@ mod tests {
         meta("unused-suppression", Severity::Warning),
     ];
 
+    const NAMES: [&str; 6] = [
+        "internal-error",
+        "invalid-suppression",
+        "secret-env-read",
+        "secret-in-log",
+        "unparsable-file",
+        "unused-suppression",
+    ];
+
     fn rule(name: &str) -> Option<&'static RuleMeta> {
         RULES.iter().find(|m| m.name == name)
     }
@@ -401,6 +411,7 @@ mod tests {
             require_reason,
             enabled,
             rule: &rule,
+            names: &NAMES,
             invalid: &RULES[1],
             unused: &RULES[5],
         }

@@ -1,0 +1,227 @@
+//! What a Rust developer coming from Ruff, clippy and cargo expects of the command line: rule
+//! selection, `--exit-zero`, `--output-format`, colour variables, statistics, suggestions for
+//! misspelt rule names. The real binary, end to end.
+
+mod common;
+
+use common::*;
+
+const LEAKY: &str = "fn main() { let _ = std::env::var(\"OPENAI_API_KEY\"); }\n";
+/// Two rules fire: `secret-env-read` twice and `hardcoded-secret` once. The key is put
+/// together at run time so that this file itself holds no credential the linter would flag.
+fn two_rules() -> String {
+    let key = ["sk-proj-", "Xq7Lm2Rv9TfK3pWz8NbC4hYd6GsJ1eUa5VtM0oIi"].concat();
+    format!(
+        "fn main() {{\n    let _ = std::env::var(\"OPENAI_API_KEY\");\n    let _ = \
+         std::env::var(\"GITHUB_TOKEN\");\n    let key = \"{key}\";\n}}\n"
+    )
+}
+
+fn rules_of(out: &str) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| {
+            l.split_once(": error[")
+                .or_else(|| l.split_once(": warning["))
+        })
+        .filter_map(|(_, rest)| rest.split_once(']'))
+        .map(|(rule, _)| rule.to_owned())
+        .collect()
+}
+
+#[test]
+fn output_format_is_the_documented_spelling_and_format_an_alias() {
+    let p = project(&[("src/main.rs", LEAKY)]);
+    for flag in ["--output-format", "--format"] {
+        let r = run(p.path(), &["check", flag, "json"]);
+        expect_code(&r, 1);
+        let doc = json(&r.stdout);
+        assert_eq!(doc["findings"][0]["rule"], "secret-env-read", "{flag}");
+    }
+    assert!(
+        !p.path().join("json").exists(),
+        "no report file named `json`"
+    );
+}
+
+#[test]
+fn exit_zero_reports_findings_and_exits_0_but_a_failed_run_still_exits_2() {
+    let p = project(&[("src/main.rs", LEAKY)]);
+    let r = run(
+        p.path(),
+        &["check", "--exit-zero", "--output-format", "short"],
+    );
+    expect_code(&r, 0);
+    assert!(r.stdout.contains("error[secret-env-read]"), "{}", r.stdout);
+    let r = run(p.path(), &["check", "--exit-zero", "missing-dir"]);
+    expect_code(&r, 2);
+}
+
+#[test]
+fn select_ignore_and_extend_select_choose_the_rules() {
+    let p = project(&[("src/main.rs", two_rules().as_str())]);
+    let short = |args: &[&str]| {
+        let mut all = vec!["check", "--output-format", "short"];
+        all.extend(args);
+        let r = run(p.path(), &all);
+        rules_of(&r.stdout)
+    };
+    assert_eq!(
+        short(&[]),
+        ["secret-env-read", "secret-env-read", "hardcoded-secret"]
+    );
+    assert_eq!(
+        short(&["--select", "hardcoded-secret"]),
+        ["hardcoded-secret"]
+    );
+    assert_eq!(
+        short(&["--select", "hardcoded-secret,secret-env-read"]),
+        ["secret-env-read", "secret-env-read", "hardcoded-secret"]
+    );
+    assert_eq!(
+        short(&["--ignore", "secret-env-read"]),
+        ["hardcoded-secret"]
+    );
+    assert_eq!(
+        short(&[
+            "--select",
+            "hardcoded-secret",
+            "--extend-select",
+            "secret-env-read"
+        ]),
+        ["secret-env-read", "secret-env-read", "hardcoded-secret"]
+    );
+    let r = run(
+        p.path(),
+        &[
+            "check",
+            "--ignore",
+            "hardcoded-secret",
+            "--ignore",
+            "secret-env-read",
+        ],
+    );
+    expect_code(&r, 0);
+}
+
+#[test]
+fn selection_in_the_configuration_and_the_command_line_on_top() {
+    let p = project(&[
+        ("src/main.rs", two_rules().as_str()),
+        (
+            "vox-clavis-lint.toml",
+            "[rules]\nselect = [\"hardcoded-secret\"]\n\n[rules.secret-env-read]\nseverity = \"off\"\n",
+        ),
+    ]);
+    let r = run(p.path(), &["check", "--output-format", "short"]);
+    assert_eq!(rules_of(&r.stdout), ["hardcoded-secret"]);
+    // Named on the command line, a rule runs although its table turns it off.
+    let r = run(
+        p.path(),
+        &[
+            "check",
+            "--output-format",
+            "short",
+            "--extend-select",
+            "secret-env-read",
+        ],
+    );
+    assert_eq!(
+        rules_of(&r.stdout),
+        ["secret-env-read", "secret-env-read", "hardcoded-secret"]
+    );
+}
+
+#[test]
+fn unknown_rule_names_are_errors_with_a_suggestion() {
+    let p = project(&[("src/main.rs", LEAKY)]);
+    let r = run(p.path(), &["check", "--select", "secret-env-red"]);
+    expect_code(&r, 2);
+    assert!(
+        r.stderr
+            .contains("unknown rule `secret-env-red` (did you mean `secret-env-read`?)"),
+        "{}",
+        r.stderr
+    );
+    let r = run(p.path(), &["check", "--ignore", "unparsable-file"]);
+    expect_code(&r, 2);
+    assert!(
+        r.stderr.contains("`unparsable-file` cannot be ignored"),
+        "{}",
+        r.stderr
+    );
+
+    write(
+        p.path(),
+        &[(
+            "vox-clavis-lint.toml",
+            "[rules]\nignore = [\"hardcoded-secrte\"]\n",
+        )],
+    );
+    let r = run(p.path(), &["check"]);
+    expect_code(&r, 2);
+    assert!(
+        r.stderr
+            .contains("unknown rule `hardcoded-secrte` in `rules.ignore`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean `hardcoded-secret`?"),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(p.path(), &["explain", "secret-in-lgo"]);
+    expect_code(&r, 2);
+    assert!(
+        r.stderr.contains("did you mean `secret-in-log`?"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn statistics_are_sorted_by_count_and_kept_with_quiet() {
+    let p = project(&[("src/main.rs", two_rules().as_str())]);
+    for args in [
+        &["check", "--statistics"][..],
+        &["check", "--statistics", "-q"][..],
+    ] {
+        let r = run(p.path(), args);
+        let table: Vec<&str> = r
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("   "))
+            .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+            .collect();
+        assert_eq!(
+            table,
+            ["   2  secret-env-read", "   1  hardcoded-secret"],
+            "{args:?}\n{}",
+            r.stdout
+        );
+        assert_eq!(
+            r.stdout.contains("3 findings"),
+            !args.contains(&"-q"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn force_color_variables_colour_a_pipe_and_no_color_wins() {
+    let p = project(&[("src/main.rs", LEAKY)]);
+    for var in ["CLICOLOR_FORCE", "FORCE_COLOR"] {
+        // The harness sets NO_COLOR; unset it by giving it an empty value.
+        let r = run_with(p.path(), &["check"], &[(var, "1"), ("NO_COLOR", "")]);
+        assert!(
+            r.stdout.contains('\u{1b}'),
+            "{var}: no colour\n{}",
+            r.stdout
+        );
+        let r = run_with(p.path(), &["check"], &[(var, "0"), ("NO_COLOR", "")]);
+        assert!(!r.stdout.contains('\u{1b}'), "{var}=0 coloured");
+        let r = run_with(p.path(), &["check"], &[(var, "1")]);
+        assert!(!r.stdout.contains('\u{1b}'), "{var} with NO_COLOR coloured");
+    }
+}
