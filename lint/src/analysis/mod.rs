@@ -4,10 +4,16 @@
 //! cannot, `macro_rules!` expansion, literal and credential recognition, inventories declared
 //! in code ([`derived`]) and the [`prefilter`] that decides which files need how much of it.
 //!
+//! The matching helpers of a rule live here too, beside the shared [`matchers`], so a rule file
+//! holds its documentation, its walk and its findings: which names say they hold a secret
+//! ([`secret_field_names`]), which types print their contents with `Debug` ([`printed_types`])
+//! and what a type's attributes say about its `Debug` output ([`debug_attrs`]).
+//!
 //! Analysis reads the settings and the input; it knows no rule. Rules hand in what they need
 //! (their triggers, their questions), so a new rule never changes this folder's imports.
 
 pub mod credentials;
+pub mod debug_attrs;
 pub mod derived;
 pub mod facts;
 pub mod join;
@@ -15,5 +21,7 @@ pub mod literals;
 pub mod macro_rules;
 pub mod matchers;
 pub mod prefilter;
+pub mod printed_types;
 pub mod scope;
+pub mod secret_field_names;
 pub mod taint;
