@@ -4,10 +4,21 @@
 //! cannot, `macro_rules!` expansion, literal and credential recognition, inventories declared
 //! in code ([`derived`]) and the [`prefilter`] that decides which files need how much of it.
 //!
+//! The matching helpers of a rule live here too, beside the shared [`matchers`], so a rule file
+//! holds its documentation, its walk and its findings: which field and type names say they hold
+//! a secret ([`secret_field_names`]), which types print their contents with `Debug`
+//! ([`printed_types`]), what a type's attributes say about its `Debug` output
+//! ([`debug_attrs`]), which names hold a credential's value ([`secret_value_names`]), the places
+//! in the code that say a literal is a credential ([`credential_places`]) and `Bearer`/`Basic`
+//! authorization header values ([`auth_headers`]).
+//!
 //! Analysis reads the settings and the input; it knows no rule. Rules hand in what they need
 //! (their triggers, their questions), so a new rule never changes this folder's imports.
 
+pub mod auth_headers;
+pub mod credential_places;
 pub mod credentials;
+pub mod debug_attrs;
 pub mod derived;
 pub mod facts;
 pub mod join;
@@ -15,5 +26,8 @@ pub mod literals;
 pub mod macro_rules;
 pub mod matchers;
 pub mod prefilter;
+pub mod printed_types;
 pub mod scope;
+pub mod secret_field_names;
+pub mod secret_value_names;
 pub mod taint;
