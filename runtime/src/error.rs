@@ -71,7 +71,7 @@ pub enum Error {
         id: &'static str,
         /// The source's name.
         source_name: &'static str,
-        /// What went wrong, in the source's words (never a value).
+        /// What went wrong, in the source's words, with every value the resolver knows masked.
         reason: String,
     },
 

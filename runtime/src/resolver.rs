@@ -14,12 +14,13 @@
 //! value depend on which sources happen to work.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use secrecy::SecretString;
 
 use crate::audit::{Action, AuditEvent, AuditSink, Auditor, Outcome};
 use crate::error::Error;
+use crate::redact::Redactor;
 use crate::secret::{EnvKind, ResolvedSecret, Source, secret_from_string};
 use crate::source::SecretSource;
 use crate::source::env::{Environment, ProcessEnv};
@@ -81,6 +82,9 @@ pub struct Resolver {
     layers: Vec<Layer>,
     specs: Vec<&'static SecretSpec>,
     audit: Auditor,
+    /// Every sensitive value this resolver has handed out: a source's error text may quote one
+    /// (an HTTP client echoing a request), and only the resolver knows what to scrub.
+    seen: Box<Mutex<Redactor>>,
 }
 
 impl fmt::Debug for Resolver {
@@ -237,6 +241,7 @@ impl Resolver {
                 layers: Vec::new(),
                 specs: Vec::new(),
                 audit: Auditor::default(),
+                seen: Box::new(Mutex::new(Redactor::new())),
             },
         }
     }
@@ -322,6 +327,12 @@ impl Resolver {
                     ));
                 }
                 self.emit(event)?;
+                if spec.sensitive {
+                    self.seen
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .add_secret(&value);
+                }
                 Ok(Some(ResolvedSecret::new(spec.id, source, value)))
             }
             Found::Nothing => {
@@ -388,7 +399,7 @@ impl Resolver {
                     let value = source.fetch(spec).map_err(|reason| Error::Source {
                         id: spec.id,
                         source_name: source.name(),
-                        reason,
+                        reason: self.scrub(spec, reason),
                     })?;
                     if let Some(value) = value {
                         return Ok(Found::Value(Source::Custom(source.name()), value));
@@ -397,6 +408,24 @@ impl Resolver {
             }
         }
         Ok(Found::Nothing)
+    }
+
+    /// `reason` (a source's own words) with every value this resolver knows masked: the values
+    /// it has handed out, and those of every sensitive variable of the inventory and of `spec`.
+    /// A value it has never seen cannot be recognized; `SecretSource::fetch` says so.
+    fn scrub(&self, spec: &'static SecretSpec, reason: String) -> String {
+        let mut redactor = self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let specs = self.specs.iter().copied().chain(std::iter::once(spec));
+        for spec in specs.filter(|s| s.sensitive) {
+            for (name, _) in Self::env_names(spec) {
+                if let Some(Ok(value)) = self.env.var(name).map(|v| v.into_string()) {
+                    redactor.add_secret(&secret_from_string(value));
+                }
+            }
+        }
+        // The raw text may hold a value: wipe it once the redacted copy exists.
+        let reason = zeroize::Zeroizing::new(reason);
+        redactor.redact(&reason)
     }
 
     /// Every secret of the inventory, present or not, with where it was found; never a value.
@@ -429,7 +458,10 @@ impl Resolver {
                     vault.contains(spec.id).map_err(|e| e.to_string()),
                     Source::Vault,
                 ),
-                Layer::Custom(custom) => (custom.contains(spec), Source::Custom(custom.name())),
+                Layer::Custom(custom) => (
+                    custom.contains(spec).map_err(|r| self.scrub(spec, r)),
+                    Source::Custom(custom.name()),
+                ),
             };
             match found {
                 Ok(true) => return row(State::Present, Some(source)),

@@ -447,3 +447,61 @@ fn profiles_parse_from_names() {
     assert_eq!(Profile::from_name("lenient"), None);
     assert_eq!(Profile::default(), Profile::Strict);
 }
+
+/// A source that hands out `GithubToken` once, then fails with an error text that quotes a
+/// value: its own earlier value, and whatever it echoes of the request (here the OpenAI key the
+/// program also holds), as a careless HTTP client's error does.
+struct Echoing {
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl SecretSource for Echoing {
+    fn name(&self) -> &'static str {
+        "echoing"
+    }
+    fn fetch(&self, spec: &SecretSpec) -> Result<Option<SecretString>, String> {
+        let call = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        match (spec.id, call) {
+            ("GithubToken", 0) => Ok(Some(SecretString::from(CANARY_VAULT))),
+            _ => Err(format!(
+                "401 for token {CANARY_VAULT} (request had x-api-key: {CANARY}, \
+                 {CANARY:?} base64 {})",
+                common::base64(CANARY)
+            )),
+        }
+    }
+}
+
+/// Issue 17, case 3: a source's error text passes through the redactor with every value the
+/// resolver knows (values it resolved, values in the inventory's variables), so it reaches
+/// neither `Error::Source`, nor `status()`, nor the audit log.
+#[test]
+fn source_errors_are_redacted_with_the_values_the_resolver_knows() {
+    let sink = MemorySink::new();
+    let resolver = Resolver::builder()
+        .env(MapEnv::from([("OPENAI_API_KEY", CANARY)]))
+        .source(Echoing {
+            calls: Default::default(),
+        })
+        .inventory::<SecretId>()
+        .audit(Arc::new(sink.clone()))
+        .build();
+    let token = resolver.resolve(SecretId::GithubToken).unwrap();
+    assert!(token.expose_secret() == CANARY_VAULT);
+    drop(token);
+
+    let err = resolver.resolve(SecretId::GithubToken).unwrap_err();
+    let mut seen = format!("{err} {err:?}");
+    assert!(matches!(err, Error::Source { .. }), "{err}");
+    assert!(seen.contains("401 for token [REDACTED]"), "{seen}");
+    for status in resolver.status() {
+        seen.push_str(&format!("{status} {status:?}"));
+    }
+    for event in sink.events() {
+        seen.push_str(&serde_json::to_string(&event).unwrap());
+    }
+    for canary in [CANARY, CANARY_VAULT] {
+        assert!(!seen.contains(canary), "{seen}");
+        assert!(!seen.contains(&common::base64(canary)), "{seen}");
+    }
+}

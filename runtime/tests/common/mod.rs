@@ -63,3 +63,9 @@ pub fn spawn_child(entry: &str, role: &str, envs: &[(&str, &Path)]) -> Child {
 pub fn child_role() -> Option<String> {
     std::env::var(CHILD_ROLE).ok()
 }
+
+/// Standard base64 of `text`, as an `Authorization: Basic` header or a config blob carries it.
+pub fn base64(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
