@@ -39,6 +39,19 @@ pub enum Error {
         canonical: &'static str,
     },
 
+    /// The hard cut found deprecated variables set (whatever else is set beside them).
+    #[error(
+        "the hard cut rejects deprecated secret variables, and these are set: {}; unset them",
+        .names.iter()
+            .map(|(id, name, canonical)| format!("`{name}` (secret `{id}`: use `{canonical}`)"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )]
+    LegacyNames {
+        /// Each deprecated variable set: the secret's id, the variable, the canonical variable.
+        names: Vec<(&'static str, &'static str, &'static str)>,
+    },
+
     /// A variable was set to something that is not valid UTF-8.
     #[error(
         "secret `{id}`: the variable `{name}` is not valid UTF-8; set it to the secret as text"

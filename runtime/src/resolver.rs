@@ -78,6 +78,7 @@ enum Layer {
 /// ```
 pub struct Resolver {
     profile: Profile,
+    hard_cut: bool,
     env: Box<dyn Environment>,
     layers: Vec<Layer>,
     specs: Vec<&'static SecretSpec>,
@@ -117,6 +118,15 @@ impl ResolverBuilder {
     /// Sets the profile (default `Strict`).
     pub fn profile(mut self, profile: Profile) -> Self {
         self.resolver.profile = profile;
+        self
+    }
+
+    /// The hard cut (off by default, any profile): a deprecated alias that is set at all, even
+    /// beside the canonical name, fails `check()` and every resolve of its secret, naming the
+    /// variable. For the release that removes the legacy names: a deployment still setting one
+    /// fails at start-up instead of carrying it on unnoticed.
+    pub fn hard_cut(mut self, on: bool) -> Self {
+        self.resolver.hard_cut = on;
         self
     }
 
@@ -237,6 +247,7 @@ impl Resolver {
         ResolverBuilder {
             resolver: Resolver {
                 profile: Profile::Strict,
+                hard_cut: false,
                 env: Box::new(ProcessEnv),
                 layers: Vec::new(),
                 specs: Vec::new(),
@@ -303,7 +314,7 @@ impl Resolver {
             Ok(found) => found,
             Err(error) => {
                 let outcome = match error {
-                    Error::DeprecatedAlias { .. } => Outcome::Denied,
+                    Error::DeprecatedAlias { .. } | Error::LegacyNames { .. } => Outcome::Denied,
                     _ => Outcome::Error,
                 };
                 let mut event = event.detail(error.to_string());
@@ -368,7 +379,24 @@ impl Resolver {
             .chain(spec.deprecated.iter().map(|n| (*n, EnvKind::Deprecated)))
     }
 
+    /// The deprecated variables of `spec` that are set, as [`Error::LegacyNames`] lists them.
+    fn legacy_names(
+        &self,
+        spec: &'static SecretSpec,
+    ) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> + '_ {
+        spec.deprecated
+            .iter()
+            .filter(|name| self.env.var(name).is_some_and(|v| !v.is_empty()))
+            .map(move |name| (spec.id, *name, spec.env))
+    }
+
     fn lookup(&self, spec: &'static SecretSpec) -> Result<Found, Error> {
+        if self.hard_cut {
+            let names: Vec<_> = self.legacy_names(spec).collect();
+            if !names.is_empty() {
+                return Err(Error::LegacyNames { names });
+            }
+        }
         for (name, kind) in Self::env_names(spec) {
             let Some(value) = self.env.var(name).filter(|v| !v.is_empty()) else {
                 continue;
@@ -474,8 +502,29 @@ impl Resolver {
 
     /// Checks the whole inventory at start-up. `Strict` fails if a required secret is missing
     /// or any secret is only under a deprecated alias; `Dev` records a warning event for each
-    /// and succeeds.
+    /// and succeeds. With the hard cut, any deprecated alias that is set fails it first, under
+    /// either profile.
     pub fn check(&self) -> Result<(), Error> {
+        if self.hard_cut {
+            let names: Vec<_> = self
+                .specs
+                .iter()
+                .flat_map(|spec| self.legacy_names(spec))
+                .collect();
+            if !names.is_empty() {
+                for (id, name, canonical) in &names {
+                    self.emit(
+                        AuditEvent::new(Action::Resolve, Outcome::Denied)
+                            .id(*id)
+                            .detail(format!(
+                                "hard cut: the deprecated variable `{name}` is set; unset it \
+                                 and keep `{canonical}`"
+                            )),
+                    )?;
+                }
+                return Err(Error::LegacyNames { names });
+            }
+        }
         let mut missing = Vec::new();
         for status in self.status() {
             let problem = match status.state {

@@ -505,3 +505,58 @@ fn source_errors_are_redacted_with_the_values_the_resolver_knows() {
         assert!(!seen.contains(&common::base64(canary)), "{seen}");
     }
 }
+
+/// Issue 17, case 6: with the hard cut on, a deprecated alias present in the environment fails
+/// `check()` even when the canonical name is set too, naming the variable and never its value;
+/// resolving that secret fails the same way. Without it, `Strict` accepts the pair (the
+/// canonical name wins).
+#[test]
+fn the_hard_cut_rejects_any_deprecated_alias_present_at_start_up() {
+    let env = MapEnv::from([
+        ("OPENAI_API_KEY", CANARY),
+        ("OAI_API_KEY", CANARY_DEPRECATED),
+    ]);
+    let strict = Resolver::builder()
+        .env(env.clone())
+        .inventory::<SecretId>()
+        .build();
+    strict.check().unwrap();
+
+    let sink = MemorySink::new();
+    let hard = Resolver::builder()
+        .env(env)
+        .inventory::<SecretId>()
+        .hard_cut(true)
+        .audit(Arc::new(sink.clone()))
+        .build();
+    let err = hard.check().unwrap_err();
+    let mut text = format!("{err} {err:?}");
+    assert!(
+        matches!(&err, Error::LegacyNames { names }
+            if names == &[("OpenAiApiKey", "OAI_API_KEY", "OPENAI_API_KEY")]),
+        "{text}"
+    );
+    assert!(
+        text.contains("`OAI_API_KEY`") && text.contains("`OPENAI_API_KEY`"),
+        "{text}"
+    );
+    let err = hard.resolve(SecretId::OpenAiApiKey).unwrap_err();
+    text.push_str(&format!(" {err} {err:?}"));
+    assert!(matches!(err, Error::LegacyNames { .. }), "{text}");
+    let events = sink.events();
+    assert_eq!(events.len(), 2, "{events:?}");
+    for event in events {
+        assert_eq!(event.outcome, Outcome::Denied);
+        text.push_str(&serde_json::to_string(&event).unwrap());
+    }
+    assert!(
+        !text.contains(CANARY) && !text.contains(CANARY_DEPRECATED),
+        "{text}"
+    );
+    // A secret without a legacy name set still resolves.
+    let hard = Resolver::builder()
+        .env(MapEnv::from([("GITHUB_TOKEN", CANARY)]))
+        .hard_cut(true)
+        .build();
+    assert!(hard.resolve(SecretId::GithubToken).is_ok());
+}
