@@ -140,19 +140,25 @@ fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
     );
 }
 
-/// The same for a provider that cannot store keys (an environment variable): the rotation
-/// still completes in the vault, and an interruption leaves it readable with the old key.
-#[test]
-fn rotation_with_a_read_only_provider() {
-    struct ReadOnly(Kek);
-    impl KeyProvider for ReadOnly {
-        fn describe(&self) -> String {
-            "read-only key".into()
-        }
-        fn load(&self) -> Result<Kek, Error> {
-            Ok(self.0.clone())
-        }
+/// A provider that cannot store a new key, as [`vox_clavis::EnvKey`] cannot.
+struct ReadOnly(Kek);
+
+impl KeyProvider for ReadOnly {
+    fn describe(&self) -> String {
+        "read-only key".into()
     }
+    fn load(&self) -> Result<Kek, Error> {
+        Ok(self.0.clone())
+    }
+}
+
+/// Issue 17, case 1: with a provider that cannot store the new key, `rotate_kek` refuses and
+/// changes nothing (it used to drop the new key and leave a vault nobody could open). The
+/// two-phase rotation hands the key back after wrapping every data key under both keys, and
+/// drops the old wrapping only when the caller confirms with the new key; an interruption in
+/// between leaves the vault readable with the old key, and the next write settles back on it.
+#[test]
+fn rotation_with_a_read_only_provider_refuses_or_goes_in_two_phases() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault.json");
     let old = Kek::generate();
@@ -161,12 +167,27 @@ fn rotation_with_a_read_only_provider() {
         .unwrap()
         .with_audit(Arc::new(sink.clone()));
     vault.put("a", &SecretString::from("value")).unwrap();
+
+    let before = std::fs::read(&path).unwrap();
+    let err = vault.rotate_kek(Kek::generate()).unwrap_err();
+    assert!(matches!(err, Error::Key { .. }), "{err}");
+    assert!(
+        err.to_string().contains("cannot store") && err.to_string().contains("stage_rotation"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "a refused rotation writes nothing"
+    );
+
+    // Interrupted after staging: the old key still opens it, and a write settles back on it.
     let interrupted =
         Vault::new(&path, ReadOnly(old.clone())).with_fault_hook(|point| match point {
-            FaultPoint::RotationKeyStored => Err(std::io::Error::other("injected crash")),
+            FaultPoint::RotationStaged => Err(std::io::Error::other("injected crash")),
             _ => Ok(()),
         });
-    assert!(interrupted.rotate_kek(Kek::generate()).is_err());
+    assert!(interrupted.stage_rotation(Kek::generate()).is_err());
     assert!(vault.get("a").unwrap().unwrap().expose_secret() == "value");
     vault.put("b", &SecretString::from("value")).unwrap();
     assert!(
@@ -179,20 +200,34 @@ fn rotation_with_a_read_only_provider() {
         .find(|e| e.action == vox_clavis::Action::RecoverRotation);
     assert!(recovered.is_some_and(|e| e.detail.unwrap().contains(&old.id())));
 
-    let new = Kek::generate();
-    vault.rotate_kek(new.clone()).unwrap();
-    assert!(
-        matches!(vault.verify(), Err(Error::WrongKey { .. })),
-        "the old key no longer opens it"
-    );
+    // Staged: both keys open it until the caller confirms with the key it was handed.
+    let staged = vault.stage_rotation(Kek::generate()).unwrap();
     assert_eq!(
-        Vault::open(&path, ReadOnly(new))
+        (staged.from.as_str(), staged.records),
+        (old.id().as_str(), 2)
+    );
+    assert!(!format!("{staged:?}").contains(staged.kek().to_base64().expose_secret()));
+    let new = staged.into_kek();
+    assert!(vault.verify().unwrap().rotation_pending);
+    assert_eq!(
+        Vault::open(&path, ReadOnly(new.clone()))
             .unwrap()
             .verify()
             .unwrap()
             .records,
         2
     );
+    let err = vault.commit_rotation(&Kek::generate()).unwrap_err();
+    assert!(err.to_string().contains("no rotation to key id"), "{err}");
+    let rotation = vault.commit_rotation(&new).unwrap();
+    assert_eq!((rotation.to.clone(), rotation.records), (new.id(), 2));
+    assert!(
+        matches!(vault.verify(), Err(Error::WrongKey { .. })),
+        "the old key no longer opens it"
+    );
+    let reopened = Vault::open(&path, ReadOnly(new)).unwrap();
+    let report = reopened.verify().unwrap();
+    assert!(report.records == 2 && !report.rotation_pending);
 }
 
 /// Reads the child's output until a line containing `prefix` (the test harness may have
@@ -218,7 +253,7 @@ fn child_env<'a>(path: &'a Path, key: &'a Path) -> [(&'static str, &'a Path); 2]
 
 /// A writer process killed at each step of a write: before the rename the previous state is
 /// intact, after it the new one is complete; never a mix. The dead writer's lock is released
-/// and its temporary file is removed by the next writer.
+/// and its temporary file is removed by the next open.
 #[test]
 fn a_writer_killed_mid_write_leaves_the_previous_state_intact() {
     for (point, expect_new) in [
@@ -236,8 +271,24 @@ fn a_writer_killed_mid_write_leaves_the_previous_state_intact() {
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         wait_for(&mut lines, READY);
         kill(child);
+        if !expect_new {
+            assert!(
+                files_in(dir.path())
+                    .iter()
+                    .any(|f| f.starts_with(".vault.json.tmp.")),
+                "killed at {point}"
+            );
+        }
 
+        // Opening cleans up after the dead writer (its lock died with it).
         let vault = Vault::open(&path, KeyFile::new(&key)).unwrap();
+        assert_eq!(
+            files_in(dir.path()),
+            ["kek", "vault.json", "vault.json.lock"]
+                .map(String::from)
+                .into(),
+            "killed at {point}"
+        );
         let value = vault.get("secret-0").unwrap().unwrap();
         let expected = if expect_new {
             "value-from-child"
@@ -249,15 +300,7 @@ fn a_writer_killed_mid_write_leaves_the_previous_state_intact() {
             "killed at {point}: wrong value"
         );
         assert_eq!(vault.verify().unwrap().records, 3, "killed at {point}");
-        if !expect_new {
-            assert!(
-                files_in(dir.path())
-                    .iter()
-                    .any(|f| f.starts_with(".vault.json.tmp.")),
-                "killed at {point}"
-            );
-        }
-        // The lock died with the child: this write does not block, and it cleans up.
+        // The lock died with the child: this write does not block.
         vault.put("secret-1", &SecretString::from("later")).unwrap();
         assert_eq!(
             files_in(dir.path()),

@@ -86,6 +86,31 @@ pub struct SnapshotInfo {
     pub records: usize,
 }
 
+/// A rotation whose first phase is done ([`Vault::stage_rotation`]): both keys open the vault.
+/// Holds the new key; its `Debug` shows key ids only.
+#[derive(Debug)]
+pub struct StagedRotation {
+    /// The public id of the current key.
+    pub from: String,
+    /// The public id of the new key.
+    pub to: String,
+    /// How many data keys are wrapped under both.
+    pub records: usize,
+    kek: Kek,
+}
+
+impl StagedRotation {
+    /// The new key, to install where the provider will find it (a CI secret).
+    pub fn kek(&self) -> &Kek {
+        &self.kek
+    }
+
+    /// The new key, for [`Vault::commit_rotation`] once it is installed.
+    pub fn into_kek(self) -> Kek {
+        self.kek
+    }
+}
+
 /// A key rotation that completed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rotation {
@@ -132,6 +157,12 @@ impl Vault {
     /// Opens the vault at `path`, checking that the provider's key opens it.
     pub fn open(path: impl Into<PathBuf>, keys: impl KeyProvider + 'static) -> Result<Self, Error> {
         let vault = Vault::new(path, keys);
+        // Clean up after a writer or a rotation killed half-way, unless another writer is at
+        // work (it cleans up itself).
+        if let Some(_lock) = store::try_lock(&vault.path) {
+            vault.keys.recover()?;
+            store::remove_stale_temps(&vault.path).map_err(|e| vault.io_error(e))?;
+        }
         let derived = vault.derived()?;
         vault.load(&derived)?;
         Ok(vault)
@@ -244,12 +275,84 @@ impl Vault {
     /// Re-wraps every data key under `new` and installs it with the key provider.
     ///
     /// Three durable steps, under the writers' lock: wrap every data key under both keys;
-    /// [`KeyProvider::store`] the new key (skipped by providers that cannot, such as
-    /// [`EnvKey`]: install the new key there yourself); drop the old wrapping. Interrupted at
-    /// any point, the vault opens with the old key or the new one, and the next write settles it
-    /// on whichever key the provider then gives.
+    /// [`KeyProvider::store`] the new key; drop the old wrapping. Interrupted at any point, the
+    /// vault opens with the old key or the new one, and the next write settles it on whichever
+    /// key the provider then gives.
+    ///
+    /// A provider that cannot store a key (such as [`EnvKey`]) is refused before anything is
+    /// written: dropping the old wrapping would leave a vault that only a key nobody kept
+    /// opens. Rotate those in two phases with [`Vault::stage_rotation`] and
+    /// [`Vault::commit_rotation`].
     pub fn rotate_kek(&self, new: Kek) -> Result<Rotation, Error> {
+        if !self.keys.can_store() {
+            return Err(Error::Key {
+                provider: self.keys.describe(),
+                reason: "this provider cannot store the new key, so rotating would lock the \
+                         vault to a key nobody keeps: use `stage_rotation`, install the key it \
+                         hands back, then `commit_rotation`"
+                    .to_owned(),
+            });
+        }
         let _lock = self.lock()?;
+        let (old, new_derived) = self.stage_locked(&new)?;
+        self.keys.store(&new)?;
+        self.faults
+            .at(FaultPoint::RotationKeyStored)
+            .map_err(|e| self.io_error(e))?;
+        self.commit_locked(&new_derived, &old.id)
+    }
+
+    /// The first phase of a rotation for a provider that cannot store keys: every data key is
+    /// wrapped under both the current key and `new`, durably, and `new` is handed back. Until
+    /// [`Vault::commit_rotation`], both keys open the vault; a write through the old key before
+    /// then settles the rotation back (nothing is lost, the rotation is undone).
+    pub fn stage_rotation(&self, new: Kek) -> Result<StagedRotation, Error> {
+        let _lock = self.lock()?;
+        let (old, new_derived) = self.stage_locked(&new)?;
+        let records = self.load(&new_derived)?.records.len();
+        self.emit(
+            AuditEvent::new(Action::RotateKek, Outcome::Ok)
+                .source("vault")
+                .detail(format!("staged key id {} -> {}", old.id, new_derived.id)),
+        )?;
+        Ok(StagedRotation {
+            from: old.id.clone(),
+            to: new_derived.id.clone(),
+            records,
+            kek: new,
+        })
+    }
+
+    /// The second phase: `new`, the key [`Vault::stage_rotation`] handed back, is the only one
+    /// that opens the vault from now on. Giving it back is the caller's confirmation that it is
+    /// installed where the provider will find it.
+    pub fn commit_rotation(&self, new: &Kek) -> Result<Rotation, Error> {
+        let _lock = self.lock()?;
+        let new_derived = crypto::derive(new.bytes());
+        let file = parse(&self.path, &self.read_bytes()?)?;
+        let Some(from) = file.seals.keys().find(|id| **id != new_derived.id).cloned() else {
+            return Err(self.no_staged(&new_derived));
+        };
+        if !file.seals.contains_key(&new_derived.id) {
+            return Err(self.no_staged(&new_derived));
+        }
+        self.check(&file, &new_derived)?;
+        self.commit_locked(&new_derived, &from)
+    }
+
+    fn no_staged(&self, new: &DerivedKeys) -> Error {
+        Error::Key {
+            provider: self.keys.describe(),
+            reason: format!(
+                "no rotation to key id {} is staged in `{}`: stage it with `stage_rotation` first",
+                new.id,
+                self.path.display()
+            ),
+        }
+    }
+
+    /// Step 1 of a rotation, with the lock held: every data key wrapped under both keys.
+    fn stage_locked(&self, new: &Kek) -> Result<(DerivedKeys, DerivedKeys), Error> {
         let old = self.derived()?;
         let new_derived = crypto::derive(new.bytes());
         if new_derived.id == old.id {
@@ -263,8 +366,6 @@ impl Vault {
             .at(FaultPoint::Locked)
             .map_err(|e| self.io_error(e))?;
         let settled = self.settle(&mut file, &old);
-
-        // Step 1: every data key wrapped under both keys.
         for (id, record) in file.records.iter_mut() {
             let data_key = self.unwrap_key(id, record, &old)?;
             record.keys.insert(
@@ -281,26 +382,21 @@ impl Vault {
         self.faults
             .at(FaultPoint::RotationStaged)
             .map_err(|e| self.io_error(e))?;
+        Ok((old, new_derived))
+    }
 
-        // Step 2: the provider gives the new key from now on.
-        if self.keys.can_store() {
-            self.keys.store(&new)?;
-        }
-        self.faults
-            .at(FaultPoint::RotationKeyStored)
-            .map_err(|e| self.io_error(e))?;
-
-        // Step 3: only the new key opens it.
+    /// The last step, with the lock held: only `new` opens the vault.
+    fn commit_locked(&self, new: &DerivedKeys, from: &str) -> Result<Rotation, Error> {
+        let mut file = self.load(new)?;
         for record in file.records.values_mut() {
-            record.keys.retain(|kek_id, _| *kek_id == new_derived.id);
+            record.keys.retain(|kek_id, _| *kek_id == new.id);
         }
         file.generation += 1;
-        reseal(&mut file, &[&new_derived]);
+        reseal(&mut file, &[new]);
         self.write(&file)?;
-
         let rotation = Rotation {
-            from: old.id.clone(),
-            to: new_derived.id.clone(),
+            from: from.to_owned(),
+            to: new.id.clone(),
             records: file.records.len(),
         };
         self.emit(
@@ -524,6 +620,7 @@ impl Vault {
     }
 
     fn write(&self, file: &VaultFile) -> Result<(), Error> {
+        self.keys.recover()?;
         store::remove_stale_temps(&self.path).map_err(|e| self.io_error(e))?;
         store::write_atomic(&self.path, &file.to_bytes(), &self.faults)
             .map_err(|e| self.io_error(e))

@@ -69,6 +69,18 @@ pub(crate) fn lock_path(target: &Path) -> PathBuf {
     target.with_file_name(name)
 }
 
+/// The writers' lock of `target` if nobody holds it now; `None` if someone does or the lock
+/// file cannot be created (a read-only directory: then nothing can be cleaned up anyway).
+pub(crate) fn try_lock(target: &Path) -> Option<WriteLock> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(lock_path(target)).ok()?;
+    file.try_lock().ok()?;
+    Some(WriteLock { _file: file })
+}
+
 /// Blocks until this process holds the writers' lock of `target`.
 pub(crate) fn lock(target: &Path) -> io::Result<WriteLock> {
     let mut options = OpenOptions::new();
@@ -124,15 +136,22 @@ pub(crate) fn write_atomic(target: &Path, bytes: &[u8], faults: &Faults) -> io::
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(&temp)?;
-    let half = bytes.len() / 2;
-    file.write_all(&bytes[..half])?;
-    file.flush()?;
-    faults.at(FaultPoint::PartlyWritten)?;
-    file.write_all(&bytes[half..])?;
-    file.sync_all()?;
+    let written = (|| {
+        let half = bytes.len() / 2;
+        file.write_all(&bytes[..half])?;
+        file.flush()?;
+        faults.at(FaultPoint::PartlyWritten)?;
+        file.write_all(&bytes[half..])?;
+        file.sync_all()?;
+        faults.at(FaultPoint::BeforeRename)
+    })();
     drop(file);
-    faults.at(FaultPoint::BeforeRename)?;
-    std::fs::rename(&temp, target)?;
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, target)) {
+        // A key file's temporary holds a valid key: never leave one behind on a path that
+        // returns. (A process killed here leaves it; the next writer or open removes it.)
+        let _ = std::fs::remove_file(&temp);
+        return Err(e);
+    }
     faults.at(FaultPoint::BeforeDirSync)?;
     sync_dir(dir)
 }
