@@ -165,9 +165,46 @@ pub enum Error {
         mode: u32,
     },
 
-    /// Writing an audit event failed.
+    /// Writing an audit event failed (nothing was changed).
     #[error("cannot write the audit event: {0}")]
     Audit(#[source] io::Error),
+
+    /// The change was made and is durable, but its audit event could not be recorded: do not
+    /// retry the change, repair the audit sink.
+    #[error(
+        "the vault change `{action}` was written, but its audit event could not be recorded: \
+         {source}"
+    )]
+    AuditAfterWrite {
+        /// What was written (`put`, `delete`, `rotate`, `restore`).
+        action: &'static str,
+        /// The sink's error.
+        source: io::Error,
+    },
+
+    /// The strict profile runs only with an audit sink.
+    #[error(
+        "the strict profile requires an audit sink: add one with `Resolver::builder().audit(..)` \
+         (or set `VOX_CLAVIS_AUDIT_LOG`)"
+    )]
+    NoAuditSink,
+
+    /// The vault file is older than the generation its audit head recorded: an older copy of
+    /// the whole file was put back.
+    #[error(
+        "the vault `{}` is at generation {found}, older than generation {recorded} recorded in \
+         its audit log's head: an older copy of the file was restored (restore the latest \
+         snapshot with `Vault::restore`)",
+        .path.display()
+    )]
+    Rollback {
+        /// The vault file.
+        path: PathBuf,
+        /// Its generation.
+        found: u64,
+        /// The highest generation the audit head recorded.
+        recorded: u64,
+    },
 }
 
 impl Error {

@@ -82,7 +82,7 @@ pub struct Resolver {
     env: Box<dyn Environment>,
     layers: Vec<Layer>,
     specs: Vec<&'static SecretSpec>,
-    audit: Auditor,
+    audit: Box<Auditor>,
     /// Every sensitive value this resolver has handed out: a source's error text may quote one
     /// (an HTTP client echoing a request), and only the resolver knows what to scrub.
     seen: Box<Mutex<Redactor>>,
@@ -169,6 +169,13 @@ impl ResolverBuilder {
         self
     }
 
+    /// Says why in every audit event of this resolver, unless a resolve gives its own reason
+    /// ([`Resolver::resolve_with_reason`]).
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.resolver.audit.reason = Some(reason.into());
+        self
+    }
+
     /// Names who resolves in the audit events (a service name, a user).
     pub fn actor(mut self, actor: impl Into<String>) -> Self {
         self.resolver.audit.actor = Some(actor.into());
@@ -251,7 +258,7 @@ impl Resolver {
                 env: Box::new(ProcessEnv),
                 layers: Vec::new(),
                 specs: Vec::new(),
-                audit: Auditor::default(),
+                audit: Box::default(),
                 seen: Box::new(Mutex::new(Redactor::new())),
             },
         }
@@ -288,7 +295,20 @@ impl Resolver {
 
     /// Resolves the secret `spec` describes.
     pub fn resolve_spec(&self, spec: &'static SecretSpec) -> Result<ResolvedSecret, Error> {
-        match self.resolve_spec_optional_inner(spec)? {
+        match self.resolve_spec_optional_inner(spec, None)? {
+            Some(secret) => Ok(secret),
+            None => Err(self.missing(spec)),
+        }
+    }
+
+    /// Resolves a secret of an inventory, saying why in its audit event (a job, a ticket).
+    pub fn resolve_with_reason<I: SecretInventory>(
+        &self,
+        id: I,
+        reason: &str,
+    ) -> Result<ResolvedSecret, Error> {
+        let spec = id.spec();
+        match self.resolve_spec_optional_inner(spec, Some(reason))? {
             Some(secret) => Ok(secret),
             None => Err(self.missing(spec)),
         }
@@ -299,7 +319,7 @@ impl Resolver {
         &self,
         spec: &'static SecretSpec,
     ) -> Result<Option<ResolvedSecret>, Error> {
-        match self.resolve_spec_optional_inner(spec)? {
+        match self.resolve_spec_optional_inner(spec, None)? {
             None if spec.required && self.profile == Profile::Strict => Err(self.missing(spec)),
             found => Ok(found),
         }
@@ -308,8 +328,11 @@ impl Resolver {
     fn resolve_spec_optional_inner(
         &self,
         spec: &'static SecretSpec,
+        reason: Option<&str>,
     ) -> Result<Option<ResolvedSecret>, Error> {
-        let event = AuditEvent::new(Action::Resolve, Outcome::Ok).id(spec.id);
+        let event = AuditEvent::new(Action::Resolve, Outcome::Ok)
+            .id(spec.id)
+            .reason(reason);
         let found = match self.lookup(spec) {
             Ok(found) => found,
             Err(error) => {
@@ -502,9 +525,12 @@ impl Resolver {
 
     /// Checks the whole inventory at start-up. `Strict` fails if a required secret is missing
     /// or any secret is only under a deprecated alias; `Dev` records a warning event for each
-    /// and succeeds. With the hard cut, any deprecated alias that is set fails it first, under
-    /// either profile.
+    /// and succeeds. With the hard cut, any deprecated alias that is set fails it, under either
+    /// profile. `Strict` refuses first of all to run without an audit sink.
     pub fn check(&self) -> Result<(), Error> {
+        if self.profile == Profile::Strict && self.audit.sink.is_none() {
+            return Err(Error::NoAuditSink);
+        }
         if self.hard_cut {
             let names: Vec<_> = self
                 .specs

@@ -365,9 +365,17 @@ fn status_lists_every_secret_with_its_source_and_no_value() {
 
 #[test]
 fn check_fails_closed_under_strict_and_warns_under_dev() {
+    // Issue 17, case 2: `Strict` refuses to run without an audit sink.
+    let unaudited = Resolver::builder()
+        .env(MapEnv::new())
+        .inventory::<SecretId>()
+        .build();
+    assert!(matches!(unaudited.check(), Err(Error::NoAuditSink)));
+
     let strict = Resolver::builder()
         .env(MapEnv::new())
         .inventory::<SecretId>()
+        .audit(Arc::new(MemorySink::new()))
         .build();
     let err = strict.check().unwrap_err();
     assert!(
@@ -391,6 +399,7 @@ fn check_fails_closed_under_strict_and_warns_under_dev() {
     let deprecated = Resolver::builder()
         .env(MapEnv::from([("OAI_API_KEY", CANARY_DEPRECATED)]))
         .inventory::<SecretId>()
+        .audit(Arc::new(MemorySink::new()))
         .build();
     assert!(matches!(
         deprecated.check(),
@@ -427,17 +436,23 @@ fn an_audit_failure_fails_the_resolve_under_strict_only() {
 }
 
 #[test]
-fn audit_events_carry_the_actor() {
+fn audit_events_carry_the_actor_and_the_reason() {
     let sink = MemorySink::new();
     let resolver = Resolver::builder()
         .env(MapEnv::from([("GITHUB_TOKEN", CANARY)]))
         .audit(Arc::new(sink.clone()))
         .actor("indexer")
+        .reason("nightly index")
         .build();
     resolver.resolve(SecretId::GithubToken).unwrap();
-    let event = &sink.events()[0];
-    assert_eq!(event.actor.as_deref(), Some("indexer"));
-    assert_eq!(event.id.as_deref(), Some("GithubToken"));
+    resolver
+        .resolve_with_reason(SecretId::GithubToken, "ticket OPS-12")
+        .unwrap();
+    let events = sink.events();
+    assert_eq!(events[0].actor.as_deref(), Some("indexer"));
+    assert_eq!(events[0].id.as_deref(), Some("GithubToken"));
+    assert_eq!(events[0].reason.as_deref(), Some("nightly index"));
+    assert_eq!(events[1].reason.as_deref(), Some("ticket OPS-12"));
 }
 
 #[test]
@@ -519,6 +534,7 @@ fn the_hard_cut_rejects_any_deprecated_alias_present_at_start_up() {
     let strict = Resolver::builder()
         .env(env.clone())
         .inventory::<SecretId>()
+        .audit(Arc::new(MemorySink::new()))
         .build();
     strict.check().unwrap();
 

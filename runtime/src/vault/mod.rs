@@ -27,10 +27,11 @@ mod key;
 #[cfg(feature = "keyring")]
 mod keyring;
 mod rotate;
-mod store;
+pub(crate) mod store;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
@@ -52,6 +53,9 @@ pub struct Vault {
     keys: Box<dyn KeyProvider>,
     audit: Auditor,
     faults: store::Faults,
+    /// The generation last read or written, stamped on audit events: a keyed log's head keeps
+    /// the highest, which is what catches a rollback of the whole file.
+    generation: AtomicU64,
 }
 
 impl std::fmt::Debug for Vault {
@@ -95,6 +99,7 @@ impl Vault {
             keys: Box::new(keys),
             audit: Auditor::default(),
             faults: store::Faults::none(),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -145,6 +150,12 @@ impl Vault {
         self
     }
 
+    /// Says why in every audit event of this handle (a ticket, a job name).
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.audit.reason = Some(reason.into());
+        self
+    }
+
     /// Calls `hook` at each [`FaultPoint`]; an error aborts the operation there as a crash
     /// would. For tests only.
     #[cfg(feature = "fault-injection")]
@@ -170,7 +181,8 @@ impl Vault {
             file.records.insert(id.to_owned(), record);
             Ok(version)
         })?;
-        self.emit(
+        self.emit_after_write(
+            "put",
             AuditEvent::new(Action::VaultPut, Outcome::Ok)
                 .id(id)
                 .source("vault"),
@@ -202,7 +214,8 @@ impl Vault {
         } else {
             Outcome::Missing
         };
-        self.emit(
+        self.emit_after_write(
+            "delete",
             AuditEvent::new(Action::VaultDelete, outcome)
                 .id(id)
                 .source("vault"),
@@ -213,13 +226,26 @@ impl Vault {
     /// The ids stored, sorted. Never values.
     pub fn list(&self) -> Result<Vec<String>, Error> {
         let derived = self.derived()?;
-        Ok(self.load(&derived)?.records.into_keys().collect())
+        let ids: Vec<String> = self.load(&derived)?.records.into_keys().collect();
+        self.emit(
+            AuditEvent::new(Action::VaultList, Outcome::Ok)
+                .source("vault")
+                .detail(format!("{} ids", ids.len())),
+        )?;
+        Ok(ids)
     }
 
     /// Whether `id` is stored, without decrypting it.
     pub fn contains(&self, id: &str) -> Result<bool, Error> {
         let derived = self.derived()?;
-        Ok(self.load(&derived)?.records.contains_key(id))
+        let found = self.load(&derived)?.records.contains_key(id);
+        let outcome = if found { Outcome::Ok } else { Outcome::Missing };
+        self.emit(
+            AuditEvent::new(Action::VaultContains, outcome)
+                .id(id)
+                .source("vault"),
+        )?;
+        Ok(found)
     }
 
     /// Decrypts every record: proves the whole vault opens with the provider's key.
@@ -229,6 +255,11 @@ impl Vault {
         for (id, record) in &file.records {
             self.open_record(id, record, &derived)?;
         }
+        self.emit(
+            AuditEvent::new(Action::VaultVerify, Outcome::Ok)
+                .source("vault")
+                .detail(format!("{} records decrypt", file.records.len())),
+        )?;
         Ok(VerifyReport {
             records: file.records.len(),
             generation: file.generation,
@@ -259,7 +290,8 @@ impl Vault {
         text.push(b'\n');
         store::write_atomic(to, &text, &store::Faults::none())
             .map_err(|e| Error::io("write the snapshot", to, e))?;
-        self.emit(
+        self.emit_after_write(
+            "snapshot",
             AuditEvent::new(Action::Snapshot, Outcome::Ok)
                 .source("vault")
                 .detail(format!("to {} sha256 {sha256}", to.display())),
@@ -307,6 +339,8 @@ impl Vault {
             .ok()
             .and_then(|b| parse(&self.path, &b).ok())
             .map_or(0, |f| f.generation);
+        // Past whatever the audit head recorded too: a restore is not a rollback.
+        let current = current.max(self.recorded_generation()?.unwrap_or(0));
         let info = SnapshotInfo {
             sha256: snapshot.sha256,
             generation: file.generation,
@@ -318,7 +352,8 @@ impl Vault {
         file.generation = current.max(file.generation) + 1;
         reseal(&mut file, &[&derived]);
         self.write(&file)?;
-        self.emit(
+        self.emit_after_write(
+            "restore",
             AuditEvent::new(Action::Restore, Outcome::Ok)
                 .source("vault")
                 .detail(format!("from {} sha256 {}", from.display(), info.sha256)),
@@ -351,7 +386,25 @@ impl Vault {
     }
 
     fn emit(&self, event: AuditEvent) -> Result<(), Error> {
+        let event = event.generation(self.generation.load(Ordering::SeqCst));
         self.audit.emit(event).map_err(Error::Audit)
+    }
+
+    /// Records the event of a change that is already durable: a failure says so, so the caller
+    /// neither retries the change nor believes it did not happen.
+    fn emit_after_write(&self, action: &'static str, event: AuditEvent) -> Result<(), Error> {
+        self.emit(event).map_err(|e| match e {
+            Error::Audit(source) => Error::AuditAfterWrite { action, source },
+            other => other,
+        })
+    }
+
+    /// The highest generation the audit sink recorded, if it keeps one.
+    fn recorded_generation(&self) -> Result<Option<u64>, Error> {
+        match &self.audit.sink {
+            Some(sink) => sink.vault_generation().map_err(Error::Audit),
+            None => Ok(None),
+        }
     }
 
     fn read_bytes(&self) -> Result<Vec<u8>, Error> {
@@ -362,6 +415,16 @@ impl Vault {
     fn load(&self, derived: &DerivedKeys) -> Result<VaultFile, Error> {
         let file = parse(&self.path, &self.read_bytes()?)?;
         self.check(&file, derived)?;
+        if let Some(recorded) = self.recorded_generation()?
+            && file.generation < recorded
+        {
+            return Err(Error::Rollback {
+                path: self.path.clone(),
+                found: file.generation,
+                recorded,
+            });
+        }
+        self.generation.store(file.generation, Ordering::SeqCst);
         Ok(file)
     }
 
@@ -416,7 +479,7 @@ impl Vault {
         reseal(&mut file, &[&derived]);
         self.write(&file)?;
         if let Some(event) = settled {
-            self.emit(event)?;
+            self.emit_after_write("settle a rotation", event)?;
         }
         Ok(out)
     }
@@ -425,7 +488,9 @@ impl Vault {
         self.keys.recover()?;
         store::remove_stale_temps(&self.path).map_err(|e| self.io_error(e))?;
         store::write_atomic(&self.path, &file.to_bytes(), &self.faults)
-            .map_err(|e| self.io_error(e))
+            .map_err(|e| self.io_error(e))?;
+        self.generation.store(file.generation, Ordering::SeqCst);
+        Ok(())
     }
 
     fn unwrap_key(

@@ -85,7 +85,8 @@ impl Vault {
         let _lock = self.lock()?;
         let (old, new_derived) = self.stage_locked(&new)?;
         let records = self.load(&new_derived)?.records.len();
-        self.emit(
+        self.emit_after_write(
+            "stage a rotation",
             AuditEvent::new(Action::RotateKek, Outcome::Ok)
                 .source("vault")
                 .detail(format!("staged key id {} -> {}", old.id, new_derived.id)),
@@ -152,7 +153,7 @@ impl Vault {
         reseal(&mut file, &[&old, &new_derived]);
         self.write(&file)?;
         if let Some(event) = settled {
-            self.emit(event)?;
+            self.emit_after_write("settle a rotation", event)?;
         }
         self.faults
             .at(FaultPoint::RotationStaged)
@@ -174,7 +175,8 @@ impl Vault {
             to: new.id.clone(),
             records: file.records.len(),
         };
-        self.emit(
+        self.emit_after_write(
+            "rotate",
             AuditEvent::new(Action::RotateKek, Outcome::Ok)
                 .source("vault")
                 .detail(format!("key id {} -> {}", rotation.from, rotation.to)),
