@@ -4,25 +4,12 @@
 //! environment, a program resolves `SecretId::OpenAiApiKey`:
 //!
 //! ```
-//! use vox_clavis::{SecretInventory, SecretSpec};
+//! use vox_clavis::SecretInventory;
 //!
-//! #[derive(Debug, Clone, Copy)]
+//! #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, SecretInventory)]
 //! enum SecretId {
+//!     #[secret(env = "OPENAI_API_KEY", aliases("OPENAI_KEY"), deprecated("OAI_API_KEY"), required)]
 //!     OpenAiApiKey,
-//! }
-//!
-//! static SECRETS: [SecretSpec; 1] = [SecretSpec::new("OpenAiApiKey", "OPENAI_API_KEY")
-//!     .aliases(&["OPENAI_KEY"])
-//!     .deprecated(&["OAI_API_KEY"])
-//!     .required(true)];
-//!
-//! impl SecretInventory for SecretId {
-//!     fn specs() -> &'static [SecretSpec] {
-//!         &SECRETS
-//!     }
-//!     fn spec(self) -> &'static SecretSpec {
-//!         &SECRETS[self as usize]
-//!     }
 //! }
 //!
 //! fn authorization() -> Result<String, vox_clavis::Error> {
@@ -32,8 +19,9 @@
 //! # let _ = authorization;
 //! ```
 //!
-//! The derive writes the same inventory from one enum (doc comments become descriptions), and
-//! `Redact` derives a `Debug` that masks secret fields. Both are re-exported here, so one
+//! The derive writes the inventory from one enum (doc comments become descriptions); a
+//! hand-written one looks specs up by id and is checked by [`check_inventory`] in a test (see
+//! [`SecretInventory`]). `Redact` derives a `Debug` that masks secret fields. Both are re-exported here, so one
 //! `use vox_clavis::{Redact, SecretInventory};` brings the trait and the derives, as serde's
 //! `Serialize` does:
 //!
@@ -114,7 +102,7 @@ pub use resolver::{Profile, Resolver, ResolverBuilder, SecretStatus, State};
 pub use secret::{EnvKind, ResolvedSecret, Source};
 pub use source::SecretSource;
 pub use source::env::{Environment, MapEnv, ProcessEnv};
-pub use spec::{SecretInventory, SecretSpec};
+pub use spec::{SecretInventory, SecretSpec, check_inventory};
 #[cfg(feature = "keyring")]
 pub use vault::KeyringKey;
 pub use vault::{EnvKey, Kek, KeyFile, KeyProvider, StaticKey, Vault};
