@@ -82,6 +82,7 @@
 //! `docs/runtime.md` shows each lint finding next to its fix.
 
 pub mod audit;
+mod cache;
 mod error;
 mod global;
 mod redact;

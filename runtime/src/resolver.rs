@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use secrecy::SecretString;
 
 use crate::audit::{Action, AuditEvent, AuditSink, Auditor, Outcome};
+use crate::cache::Cache;
 use crate::error::Error;
 use crate::redact::Redactor;
 use crate::secret::{EnvKind, ResolvedSecret, Source, secret_from_string};
@@ -86,6 +87,8 @@ pub struct Resolver {
     /// Every sensitive value this resolver has handed out: a source's error text may quote one
     /// (an HTTP client echoing a request), and only the resolver knows what to scrub.
     seen: Box<Mutex<Redactor>>,
+    /// Values from the sources after the environment, if the program asked for a cache.
+    cache: Option<Box<Cache>>,
 }
 
 impl fmt::Debug for Resolver {
@@ -100,6 +103,8 @@ impl fmt::Debug for Resolver {
             .collect();
         f.debug_struct("Resolver")
             .field("profile", &self.profile)
+            .field("hard_cut", &self.hard_cut)
+            .field("cache_ttl", &self.cache.as_ref().map(|c| c.ttl()))
             .field("sources", &layers)
             .field(
                 "secrets",
@@ -176,6 +181,15 @@ impl ResolverBuilder {
         self
     }
 
+    /// Keeps values from the vault and custom sources for `ttl`, so a resolve does not
+    /// re-read and decrypt the vault or ask the key provider (or a remote manager) each time.
+    /// Off by default, under every profile: a cached value outlives a rotation or revocation
+    /// by up to `ttl`. Every resolve is still audited; the environment is never cached.
+    pub fn cache(mut self, ttl: std::time::Duration) -> Self {
+        self.resolver.cache = Some(Box::new(Cache::new(ttl)));
+        self
+    }
+
     /// Names who resolves in the audit events (a service name, a user).
     pub fn actor(mut self, actor: impl Into<String>) -> Self {
         self.resolver.audit.actor = Some(actor.into());
@@ -245,6 +259,8 @@ impl fmt::Display for SecretStatus {
 /// What the lookup found.
 enum Found {
     Value(Source, SecretString),
+    /// A value from the resolver's cache.
+    Cached(Source, SecretString),
     Nothing,
 }
 
@@ -260,6 +276,7 @@ impl Resolver {
                 specs: Vec::new(),
                 audit: Box::default(),
                 seen: Box::new(Mutex::new(Redactor::new())),
+                cache: None,
             },
         }
     }
@@ -346,9 +363,16 @@ impl Resolver {
                 return Err(error);
             }
         };
+        let cached = matches!(found, Found::Cached(..));
         match found {
-            Found::Value(source, value) => {
+            Found::Value(source, value) | Found::Cached(source, value) => {
                 let mut event = event.source(source);
+                if cached {
+                    event = event.detail(format!(
+                        "from the resolver's cache (ttl {:?})",
+                        self.cache.as_ref().map(|c| c.ttl()).unwrap_or_default()
+                    ));
+                }
                 if let Source::Env {
                     name,
                     kind: EnvKind::Deprecated,
@@ -439,6 +463,17 @@ impl Resolver {
                 secret_from_string(text),
             ));
         }
+        if let Some((source, value)) = self.cache.as_ref().and_then(|c| c.get(spec.id)) {
+            return Ok(Found::Cached(source, value));
+        }
+        let found = self.lookup_layers(spec)?;
+        if let (Some(cache), Found::Value(source, value)) = (&self.cache, &found) {
+            cache.put(spec.id, *source, value);
+        }
+        Ok(found)
+    }
+
+    fn lookup_layers(&self, spec: &'static SecretSpec) -> Result<Found, Error> {
         for layer in &self.layers {
             match layer {
                 Layer::Vault(vault) => {
@@ -459,6 +494,14 @@ impl Resolver {
             }
         }
         Ok(Found::Nothing)
+    }
+
+    /// Drops (and wipes) every cached value: after a rotation or a revocation the program knows
+    /// of.
+    pub fn clear_cache(&self) {
+        if let Some(cache) = &self.cache {
+            cache.clear();
+        }
     }
 
     /// `reason` (a source's own words) with every value this resolver knows masked: the values

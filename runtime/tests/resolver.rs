@@ -576,3 +576,99 @@ fn the_hard_cut_rejects_any_deprecated_alias_present_at_start_up() {
         .build();
     assert!(hard.resolve(SecretId::GithubToken).is_ok());
 }
+
+/// A source that counts its fetches.
+struct Counting(Arc<std::sync::atomic::AtomicUsize>);
+
+impl SecretSource for Counting {
+    fn name(&self) -> &'static str {
+        "counting"
+    }
+    fn fetch(&self, _: &SecretSpec) -> Result<Option<SecretString>, String> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(Some(SecretString::from(CANARY)))
+    }
+}
+
+/// Issue 17, case 8: every resolve went back to the source (the vault re-read and decrypted,
+/// the key provider asked again). With a cache, a value from a source is reused until its TTL
+/// runs out, each resolve still audited; without one (the default, `Strict` included) every
+/// resolve fetches. The environment is never cached: it comes first and is read each time.
+#[test]
+fn the_cache_reuses_values_until_their_ttl_and_is_off_by_default() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let uncached = Resolver::builder()
+        .env(MapEnv::new())
+        .source(Counting(fetches.clone()))
+        .build();
+    uncached.resolve(SecretId::GithubToken).unwrap();
+    uncached.resolve(SecretId::GithubToken).unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let sink = MemorySink::new();
+    let cached = Resolver::builder()
+        .env(MapEnv::new())
+        .source(Counting(fetches.clone()))
+        .cache(Duration::from_millis(300))
+        .audit(Arc::new(sink.clone()))
+        .build();
+    for _ in 0..3 {
+        let token = cached.resolve(SecretId::GithubToken).unwrap();
+        assert!(token.expose_secret() == CANARY);
+        assert_eq!(token.source(), Source::Custom("counting"));
+    }
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    let events = sink.events();
+    assert_eq!(events.len(), 3, "a cached resolve is still audited");
+    assert!(events[1].detail.as_deref().unwrap().contains("cache"));
+    std::thread::sleep(Duration::from_millis(350));
+    cached.resolve(SecretId::GithubToken).unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "expired");
+    cached.clear_cache();
+    cached.resolve(SecretId::GithubToken).unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 3, "cleared");
+    assert!(!format!("{cached:?}").contains(CANARY));
+}
+
+/// A key provider that counts how often it is asked (one OS keyring access each, with
+/// `KeyringKey`).
+struct CountingKey(StaticKey, Arc<std::sync::atomic::AtomicUsize>);
+
+impl vox_clavis::KeyProvider for CountingKey {
+    fn describe(&self) -> String {
+        "counting key".into()
+    }
+    fn load(&self) -> Result<Kek, Error> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        vox_clavis::KeyProvider::load(&self.0)
+    }
+}
+
+#[test]
+fn the_cache_spares_the_vault_and_its_key_provider() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.json");
+    let kek = Kek::generate();
+    let vault = Vault::create(&path, StaticKey::new(kek.clone())).unwrap();
+    vault
+        .put("OpenAiApiKey", &SecretString::from(CANARY_VAULT))
+        .unwrap();
+    let loads = Arc::new(AtomicUsize::new(0));
+    let resolver = Resolver::builder()
+        .env(MapEnv::new())
+        .vault(Vault::new(
+            &path,
+            CountingKey(StaticKey::new(kek), loads.clone()),
+        ))
+        .cache(std::time::Duration::from_secs(60))
+        .build();
+    for _ in 0..5 {
+        let key = resolver.resolve(SecretId::OpenAiApiKey).unwrap();
+        assert!(key.expose_secret() == CANARY_VAULT);
+    }
+    assert_eq!(loads.load(Ordering::SeqCst), 1);
+}
