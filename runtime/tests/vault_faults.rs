@@ -59,32 +59,49 @@ fn files_in(dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
+type Hook = Arc<dyn Fn(FaultPoint) -> std::io::Result<()> + Send + Sync>;
+
 /// Interrupts a rotation at its first, second, ... fault point until one runs through, and
 /// after each interruption checks: the key provider holds the old or the new key; the vault
 /// opens with that key (what the next process will use) and with the old or the new one; the
-/// next write settles the rotation and removes the crashed writer's temporary file; all values
-/// are intact; and rotating again works.
-#[test]
-fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
+/// next write settles the rotation and removes every temporary file (a key file's would hold a
+/// key); all values are intact; and rotating again works. `provider` makes the vault (three
+/// records) in a fresh directory and returns the provider, given the fault hook for it.
+fn interrupt_every_step(
+    provider: impl Fn(&Path, Hook) -> Arc<dyn KeyProvider>,
+    files: &[&str],
+) -> Vec<FaultPoint> {
     let expected: Vec<_> = (0..3)
         .map(|i| (format!("secret-{i}"), format!("value-{i}")))
         .collect();
     let mut interrupted_at = Vec::new();
     for n in 1.. {
-        let (dir, path, key) = vault_with_key_file();
-        let old = KeyFile::new(&key).load().unwrap();
-        let new = Kek::generate();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.json");
         let calls = Arc::new(AtomicUsize::new(0));
         let hit = Arc::new(Mutex::new(None));
         let (calls2, hit2) = (calls.clone(), hit.clone());
-        let vault = Vault::new(&path, KeyFile::new(&key)).with_fault_hook(move |point| {
-            if calls2.fetch_add(1, Ordering::SeqCst) + 1 == n {
+        let armed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let armed2 = armed.clone();
+        let hook: Hook = Arc::new(move |point| {
+            if armed2.load(Ordering::SeqCst) && calls2.fetch_add(1, Ordering::SeqCst) + 1 == n {
                 *hit2.lock().unwrap() = Some(point);
                 return Err(std::io::Error::other("injected crash"));
             }
             Ok(())
         });
+        let keys = provider(dir.path(), hook.clone());
+        let seed = Vault::create(&path, keys.clone()).unwrap();
+        for (id, value) in &expected {
+            seed.put(id, &SecretString::from(value.as_str())).unwrap();
+        }
+        let old = keys.load().unwrap();
+        let new = Kek::generate();
+        let hook2 = hook.clone();
+        let vault = Vault::new(&path, keys.clone()).with_fault_hook(move |p| hook2(p));
+        armed.store(true, Ordering::SeqCst);
         let result = vault.rotate_kek(new.clone());
+        armed.store(false, Ordering::SeqCst);
         let Some(point) = *hit.lock().unwrap() else {
             result.unwrap();
             break;
@@ -96,10 +113,9 @@ fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
         interrupted_at.push(point);
         let case = format!("interrupted at step {n} ({point:?})");
 
-        let installed = KeyFile::new(&key).load().unwrap().id();
+        let installed = keys.load().unwrap().id();
         assert!(installed == old.id() || installed == new.id(), "{case}");
-        let fresh =
-            Vault::open(&path, KeyFile::new(&key)).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let fresh = Vault::open(&path, keys.clone()).unwrap_or_else(|e| panic!("{case}: {e}"));
         assert_eq!(values(&fresh).unwrap(), expected, "{case}");
         let with_old = Vault::new(&path, StaticKey::new(old.clone()))
             .verify()
@@ -114,15 +130,28 @@ fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
         assert_eq!(values(&fresh).unwrap().len(), 4, "{case}");
         assert_eq!(
             files_in(dir.path()),
-            ["kek", "vault.json", "vault.json.lock"]
-                .map(String::from)
-                .into(),
+            files.iter().map(|f| f.to_string()).collect(),
             "{case}"
         );
         fresh.rotate_kek(Kek::generate()).unwrap();
         assert_eq!(values(&fresh).unwrap().len(), 4, "{case}");
     }
-    // Every step of both writes and the key installation was interrupted once.
+    interrupted_at
+}
+
+/// With a key file, whose own write is interrupted at each of its steps too.
+#[test]
+fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
+    let interrupted_at = interrupt_every_step(
+        |dir, hook| {
+            let key = dir.join("kek");
+            KeyFile::create(&key).unwrap();
+            Arc::new(KeyFile::new(&key).with_fault_hook(move |p| hook(p)))
+        },
+        &["kek", "vault.json", "vault.json.lock"],
+    );
+    // Every step of both vault writes, the key file's write and the key installation was
+    // interrupted once.
     use FaultPoint::*;
     assert_eq!(
         interrupted_at,
@@ -132,12 +161,31 @@ fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
             BeforeRename,
             BeforeDirSync,
             RotationStaged,
+            PartlyWritten,
+            BeforeRename,
+            BeforeDirSync,
             RotationKeyStored,
             PartlyWritten,
             BeforeRename,
             BeforeDirSync
         ]
     );
+}
+
+/// With the OS keyring (keyring-core's mock store; a keyring entry cannot be half-written).
+#[test]
+fn rotation_with_the_keyring_interrupted_at_every_step_leaves_the_vault_readable() {
+    let interrupted_at = interrupt_every_step(
+        |_, _| {
+            let store: Arc<keyring_core::CredentialStore> =
+                keyring_core::mock::Store::new().unwrap();
+            let keys = vox_clavis::KeyringKey::in_store(store, "vox-clavis", "vault");
+            keys.store(&Kek::generate()).unwrap();
+            Arc::new(keys)
+        },
+        &["vault.json", "vault.json.lock"],
+    );
+    assert_eq!(interrupted_at.len(), 9, "{interrupted_at:?}");
 }
 
 /// A provider that cannot store a new key, as [`vox_clavis::EnvKey`] cannot.
