@@ -95,8 +95,8 @@ pub mod vault;
 pub use audit::{Action, AuditEvent, AuditSink, JsonlSink, MemorySink, Outcome};
 pub use error::Error;
 pub use global::{
-    AUDIT_LOG_VAR, KEK_FILE_VAR, PROFILE_VAR, VAULT_VAR, default_resolver, resolve,
-    resolve_optional, set_default,
+    AUDIT_KEY_FILE_VAR, AUDIT_LOG_VAR, HARD_CUT_VAR, KEK_FILE_VAR, PROFILE_VAR, VAULT_VAR,
+    default_resolver, resolve, resolve_optional, set_default,
 };
 pub use redact::{MASK, Redactor};
 pub use resolver::{Profile, Resolver, ResolverBuilder, SecretStatus, State};
