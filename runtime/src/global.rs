@@ -105,7 +105,7 @@ impl AuditSink for Broken {
         Err(self.error())
     }
 
-    fn vault_generation(&self) -> std::io::Result<Option<u64>> {
+    fn vault_generation(&self, _: &str) -> std::io::Result<Option<u64>> {
         Err(self.error())
     }
 }

@@ -565,5 +565,15 @@ fn a_rolled_back_vault_file_is_refused() {
         get(&vault, "OpenAiApiKey").unwrap().as_deref(),
         Some(CANARY_ALIAS)
     );
+
+    // The head keeps a generation per vault: a younger vault on the same log is no rollback.
+    let other = Vault::create(
+        dir.path().join("other.json"),
+        StaticKey::new(Kek::generate()),
+    )
+    .unwrap()
+    .with_audit(sink);
+    other.put("a", &SecretString::from("b")).unwrap();
+    assert!(get(&other, "a").unwrap().is_some());
     vox_clavis::audit::verify_keyed(&log, &audit_key).unwrap();
 }

@@ -5,7 +5,7 @@
 //! write the file, who can recompute every hash. Keyed ([`JsonlSink::open_keyed`]), each line
 //! carries an HMAC-SHA-256 (`mac`) under a key derived from a KEK, chained through `prev`, and
 //! an authenticated head beside the log (`<log>.head`: the count, the last MAC and the highest
-//! vault generation seen) is rewritten atomically after every append. Without the key nobody
+//! generation seen of each vault) is rewritten atomically after every append. Without the key nobody
 //! can edit, delete, re-chain, reorder or cut off lines unnoticed; [`verify_keyed`] says which.
 //!
 //! A line torn by a crash (no final newline) is not an entry: verifiers report it as
@@ -16,6 +16,7 @@
 //! Appends from several threads or processes are serialized with a lock on the file, and each
 //! append reads the current last line, so the chain stays linear whoever writes.
 
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -105,15 +106,15 @@ impl JsonlSink {
     }
 }
 
-/// The head of a keyed log: how many entries it has, the last one's MAC, and the highest vault
-/// generation any entry recorded, under a MAC of their own.
+/// The head of a keyed log: how many entries it has, the last one's MAC, and the highest
+/// generation each vault's entries recorded, under a MAC of their own.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Head {
     format: String,
     entries: u64,
     last: String,
-    vault_generation: u64,
+    vault_generations: BTreeMap<String, u64>,
     mac: String,
 }
 
@@ -123,17 +124,22 @@ impl Head {
             format: HEAD_FORMAT.to_owned(),
             entries: 0,
             last: GENESIS.to_owned(),
-            vault_generation: 0,
+            vault_generations: BTreeMap::new(),
             mac: String::new(),
         }
     }
 
     fn message(&self) -> Vec<u8> {
-        format!(
-            "vox-clavis audit head v1\n{}\n{}\n{}\n",
-            self.entries, self.last, self.vault_generation
-        )
-        .into_bytes()
+        let mut out = format!(
+            "vox-clavis audit head v1\n{}\n{}\n",
+            self.entries, self.last
+        );
+        for (vault, generation) in &self.vault_generations {
+            // JSON-quoted, so no path can forge a line break.
+            let vault = serde_json::to_string(vault).expect("a string serializes");
+            out.push_str(&format!("vault {vault} {generation}\n"));
+        }
+        out.into_bytes()
     }
 }
 
@@ -207,11 +213,14 @@ impl AuditSink for JsonlSink {
         result.and(unlocked)
     }
 
-    fn vault_generation(&self) -> io::Result<Option<u64>> {
+    fn vault_generation(&self, vault: &str) -> io::Result<Option<u64>> {
         match &self.key {
-            Some(key) => Ok(Some(
-                read_head(&JsonlSink::head_path(&self.path), key)?.vault_generation,
-            )),
+            Some(key) => {
+                let head = read_head(&JsonlSink::head_path(&self.path), key)?;
+                Ok(Some(
+                    head.vault_generations.get(vault).copied().unwrap_or(0),
+                ))
+            }
             None => Ok(None),
         }
     }
@@ -268,9 +277,10 @@ fn append(
     if let (Some(key), Some(mut head)) = (key, head) {
         head.entries = seq;
         head.last = tag;
-        head.vault_generation = head
-            .vault_generation
-            .max(event.generation.unwrap_or_default());
+        if let (Some(vault), Some(generation)) = (&event.vault, event.generation) {
+            let recorded = head.vault_generations.entry(vault.clone()).or_default();
+            *recorded = (*recorded).max(generation);
+        }
         write_head(&JsonlSink::head_path(path), key, &head)?;
     }
     Ok(())

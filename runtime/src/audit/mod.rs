@@ -84,8 +84,11 @@ pub struct AuditEvent {
     /// Why, if the program said (`with_reason`, `resolve_with_reason`): a ticket, a job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The vault's generation after a vault action: a keyed log's head keeps the highest, so
-    /// an older copy of the vault file is refused later.
+    /// The vault file of a vault action (its canonical path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault: Option<String>,
+    /// The vault's generation after a vault action: a keyed log's head keeps the highest of
+    /// each vault, so an older copy of the vault file is refused later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation: Option<u64>,
 }
@@ -102,6 +105,7 @@ impl AuditEvent {
             actor: None,
             detail: None,
             reason: None,
+            vault: None,
             generation: None,
         }
     }
@@ -136,8 +140,9 @@ impl AuditEvent {
         self
     }
 
-    /// Sets the vault's generation.
-    pub fn generation(mut self, generation: u64) -> Self {
+    /// Sets the vault file and its generation.
+    pub fn vault(mut self, vault: impl Into<String>, generation: u64) -> Self {
+        self.vault = Some(vault.into());
         self.generation = Some(generation);
         self
     }
@@ -148,10 +153,12 @@ pub trait AuditSink: Send + Sync {
     /// Records one event. An error means the event was not recorded.
     fn record(&self, event: &AuditEvent) -> std::io::Result<()>;
 
-    /// The highest vault generation this sink has recorded where the vault file's holder
-    /// cannot reset it (a keyed log's head), or `None` if it keeps none. A vault with this
-    /// sink refuses a file older than that: a rollback.
-    fn vault_generation(&self) -> std::io::Result<Option<u64>> {
+    /// The highest generation of the vault file `vault` (as [`AuditEvent::vault`] names it)
+    /// that this sink has recorded where the vault file's holder cannot reset it (a keyed
+    /// log's head), or `None` if it keeps none. A vault with this sink refuses a file older
+    /// than that: a rollback.
+    fn vault_generation(&self, vault: &str) -> std::io::Result<Option<u64>> {
+        let _ = vault;
         Ok(None)
     }
 }

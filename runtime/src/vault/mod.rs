@@ -386,7 +386,7 @@ impl Vault {
     }
 
     fn emit(&self, event: AuditEvent) -> Result<(), Error> {
-        let event = event.generation(self.generation.load(Ordering::SeqCst));
+        let event = event.vault(self.audit_name(), self.generation.load(Ordering::SeqCst));
         self.audit.emit(event).map_err(Error::Audit)
     }
 
@@ -402,8 +402,23 @@ impl Vault {
     /// The highest generation the audit sink recorded, if it keeps one.
     fn recorded_generation(&self) -> Result<Option<u64>, Error> {
         match &self.audit.sink {
-            Some(sink) => sink.vault_generation().map_err(Error::Audit),
+            Some(sink) => sink
+                .vault_generation(&self.audit_name())
+                .map_err(Error::Audit),
             None => Ok(None),
+        }
+    }
+
+    /// The vault as audit events and a keyed log's head name it: its canonical path, so two
+    /// handles on one file agree however they spelled it.
+    fn audit_name(&self) -> String {
+        let dir = match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        match (std::fs::canonicalize(dir), self.path.file_name()) {
+            (Ok(dir), Some(name)) => dir.join(name).display().to_string(),
+            _ => self.path.display().to_string(),
         }
     }
 
