@@ -72,12 +72,20 @@
 //!
 //! - a documented precedence (canonical name, aliases, deprecated aliases, then the vault and
 //!   custom sources) and the [`Source`] of every value;
-//! - fail-closed [`Profile`]s: `Strict` rejects deprecated aliases and missing required secrets;
-//! - an [`AuditEvent`] for every resolve, vault access and key rotation, never with a value;
+//! - fail-closed [`Profile`]s: `Strict` rejects deprecated aliases and missing required secrets,
+//!   and its `check()` refuses to run without an audit sink; the hard cut
+//!   ([`ResolverBuilder::hard_cut`]) rejects any deprecated alias that is set at all;
+//! - an [`AuditEvent`] for every resolve, vault access and key rotation, never with a value,
+//!   and a keyed log ([`JsonlSink::open_keyed`]) that whoever can write the file cannot rewrite
+//!   unnoticed;
 //! - a [`ResolvedSecret`] that has no `Display` and no `Serialize`, and whose `Debug` hides the
-//!   value;
-//! - a [`Vault`] that keeps secrets encrypted at rest with atomic, locked writes;
-//! - a [`Redactor`] for the last mile before text leaves the program.
+//!   value; a source's error text masked with every value the resolver knows;
+//! - a [`Vault`] that keeps secrets encrypted at rest with atomic, locked writes, rotates its key
+//!   without ever stranding a record, and refuses a rolled-back file when on a keyed log;
+//! - a [`Redactor`] for the last mile, covering the common encodings of a value.
+//!
+//! `docs/runtime.md` states what is guaranteed and what is not, each guarantee with the test
+//! that proves it.
 //!
 //! `docs/runtime.md` shows each lint finding next to its fix.
 

@@ -16,10 +16,16 @@
 //! - **KEK rotation never strands the vault.** Data keys are first wrapped under both KEKs, then
 //!   the new KEK is installed, then the old wrapping is dropped; a crash between any two steps
 //!   leaves a vault that opens with the old key or the new one, and the next write finishes (or
-//!   rolls back) the rotation towards whichever key the provider gives.
+//!   rolls back) the rotation towards whichever key the provider gives. A provider that cannot
+//!   store the new key is refused; it rotates in two phases that hand the key back
+//!   (`stage_rotation`, `commit_rotation`).
+//! - **No key copy outlives a crash.** Temporary files are 0600, removed on every error path,
+//!   and removed by the next open or write after a process was killed.
 //!
 //! A whole file replaced by an older copy of itself is, alone, indistinguishable from the
-//! original; keep [`VerifyReport::generation`] (or the audit log's head) elsewhere to catch it.
+//! original. A vault on a keyed audit log refuses it ([`Error::Rollback`]): the log's
+//! authenticated head keeps the highest generation of each vault. Without one, keep
+//! [`VerifyReport::generation`] elsewhere.
 
 pub(crate) mod crypto;
 mod format;
