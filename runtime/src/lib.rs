@@ -8,7 +8,7 @@
 //!
 //! #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, SecretInventory)]
 //! enum SecretId {
-//!     #[secret(env = "OPENAI_API_KEY", aliases("OPENAI_KEY"), deprecated("OAI_API_KEY"), required)]
+//!     #[secret(env = "OPENAI_API_KEY", deprecated("OAI_API_KEY"), required)]
 //!     OpenAiApiKey,
 //! }
 //!
@@ -21,9 +21,9 @@
 //!
 //! The derive writes the inventory from one enum (doc comments become descriptions); a
 //! hand-written one looks specs up by id and is checked by [`check_inventory`] in a test (see
-//! [`SecretInventory`]). `Redact` derives a `Debug` that masks secret fields. Both are re-exported here, so one
-//! `use vox_clavis::{Redact, SecretInventory};` brings the trait and the derives, as serde's
-//! `Serialize` does:
+//! [`SecretInventory`]). `Redact` derives a `Debug` that masks secret fields. Both are
+//! re-exported here, so one `use vox_clavis::{Redact, SecretInventory};` brings the trait and
+//! the derives, as serde's `Serialize` does:
 //!
 //! ```
 //! use vox_clavis::secrecy::SecretString;

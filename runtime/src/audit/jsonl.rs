@@ -5,8 +5,9 @@
 //! write the file, who can recompute every hash. Keyed ([`JsonlSink::open_keyed`]), each line
 //! carries an HMAC-SHA-256 (`mac`) under a key derived from a KEK, chained through `prev`, and
 //! an authenticated head beside the log (`<log>.head`: the count, the last MAC and the highest
-//! generation seen of each vault) is rewritten atomically after every append. Without the key nobody
-//! can edit, delete, re-chain, reorder or cut off lines unnoticed; [`verify_keyed`] says which.
+//! generation seen of each vault) is rewritten atomically after every append. Without the key
+//! nobody can edit, delete, re-chain, reorder or cut off lines unnoticed; [`verify_keyed`] says
+//! which.
 //!
 //! A line torn by a crash (no final newline) is not an entry: verifiers report it as
 //! `torn_tail` and the next append cuts it off, so a crash never wedges the log. The head is

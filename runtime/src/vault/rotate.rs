@@ -50,13 +50,13 @@ impl Vault {
     /// Re-wraps every data key under `new` and installs it with the key provider.
     ///
     /// Three durable steps, under the writers' lock: wrap every data key under both keys;
-    /// [`KeyProvider::store`](crate::KeyProvider::store) the new key; drop the old wrapping. Interrupted at any point, the
-    /// vault opens with the old key or the new one, and the next write settles it on whichever
-    /// key the provider then gives.
+    /// [`KeyProvider::store`](crate::KeyProvider::store) the new key; drop the old wrapping.
+    /// Interrupted at any point, the vault opens with the old key or the new one, and the next
+    /// write settles it on whichever key the provider then gives.
     ///
-    /// A provider that cannot store a key (such as [`EnvKey`](crate::EnvKey)) is refused before anything is
-    /// written: dropping the old wrapping would leave a vault that only a key nobody kept
-    /// opens. Rotate those in two phases with [`Vault::stage_rotation`] and
+    /// A provider that cannot store a key (such as [`EnvKey`](crate::EnvKey)) is refused before
+    /// anything is written: dropping the old wrapping would leave a vault that only a key nobody
+    /// kept opens. Rotate those in two phases with [`Vault::stage_rotation`] and
     /// [`Vault::commit_rotation`].
     pub fn rotate_kek(&self, new: Kek) -> Result<Rotation, Error> {
         if !self.keys.can_store() {
