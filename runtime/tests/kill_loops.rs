@@ -204,6 +204,8 @@ fn env_key_rotation_loop(iterations: usize) {
     let mut current = Kek::generate();
     let path = seeded_vault(dir.path(), StaticKey::new(current.clone()));
     let expected = expected_records();
+    // After each kill: how often only the old key, only the new one, or both opened the vault.
+    let mut outcomes = [0usize; 4];
     for round in 0..iterations {
         std::fs::write(&saved, b"").unwrap();
         let kek = current.to_base64();
@@ -227,10 +229,10 @@ fn env_key_rotation_loop(iterations: usize) {
             .strip_suffix('\n')
             .map(|line| Kek::from_base64(line).unwrap());
         let opens = |kek: &Kek| Vault::open(&path, StaticKey::new(kek.clone())).ok();
-        let vault = match (
-            opens(&current),
-            new.as_ref().and_then(|k| opens(k).map(|v| (k, v))),
-        ) {
+        let by_old = opens(&current);
+        let by_new = new.as_ref().and_then(|k| opens(k).map(|v| (k, v)));
+        outcomes[usize::from(by_old.is_some()) + 2 * usize::from(by_new.is_some())] += 1;
+        let vault = match (by_old, by_new) {
             (_, Some((kek, vault))) => {
                 current = kek.clone();
                 vault
@@ -245,6 +247,10 @@ fn env_key_rotation_loop(iterations: usize) {
             "{case}"
         );
     }
+    eprintln!(
+        "{iterations} two-phase rotations killed: old key only {}, new key only {}, both {}",
+        outcomes[1], outcomes[2], outcomes[3]
+    );
 }
 
 #[test]
