@@ -385,7 +385,8 @@ impl Resolver {
                     ));
                 }
                 self.emit(event)?;
-                if spec.sensitive {
+                // A cached value was added when it was first resolved.
+                if spec.sensitive && !cached {
                     self.seen
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
