@@ -303,3 +303,24 @@ fn resolves_are_logged_without_values() {
     assert!(entries.iter().all(|e| e.actor.as_deref() == Some("ci")));
     verify_chain(&path).unwrap();
 }
+
+/// The keyed head is rewritten under the same lock as the line: appends from two handles at
+/// once keep one chain and a head that matches it.
+#[test]
+fn concurrent_keyed_appends_keep_one_chain_and_its_head() {
+    let (_dir, path, kek) = keyed_log(0);
+    let sinks = [
+        JsonlSink::open_keyed(&path, &kek).unwrap(),
+        JsonlSink::open_keyed(&path, &kek).unwrap(),
+    ];
+    std::thread::scope(|scope| {
+        for sink in &sinks {
+            scope.spawn(move || {
+                for i in 0..25 {
+                    sink.record(&event(i)).unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(verify_keyed(&path, &kek).unwrap().entries, 50);
+}
