@@ -475,3 +475,28 @@ fn child_entry() {
         panic!("unknown child role {role}");
     }
 }
+
+/// A key file write that fails before its rename removes its temporary copy of the key at once
+/// (not only on the next open), and the old key stays in place.
+#[test]
+fn a_failed_key_file_write_leaves_no_copy_of_the_key() {
+    for point in [FaultPoint::PartlyWritten, FaultPoint::BeforeRename] {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("kek");
+        let old = KeyFile::create(&key).unwrap().load().unwrap();
+        let failing = KeyFile::new(&key).with_fault_hook(move |at| {
+            if at == point {
+                Err(std::io::Error::other("disk full"))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(failing.store(&Kek::generate()).is_err(), "{point:?}");
+        assert_eq!(files_in(dir.path()), ["kek".to_owned()].into(), "{point:?}");
+        assert_eq!(
+            KeyFile::new(&key).load().unwrap().id(),
+            old.id(),
+            "{point:?}"
+        );
+    }
+}

@@ -162,8 +162,9 @@ impl Vault {
         self
     }
 
-    /// Calls `hook` at each [`FaultPoint`]; an error aborts the operation there as a crash
-    /// would. For tests only.
+    /// Calls `hook` at each [`FaultPoint`]; an error aborts the operation there (as an I/O
+    /// error would: nothing already written is undone), and a hook that blocks lets a test kill
+    /// the process there. For tests only.
     #[cfg(feature = "fault-injection")]
     pub fn with_fault_hook(
         mut self,

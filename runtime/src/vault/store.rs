@@ -44,8 +44,9 @@ impl Faults {
         Faults::default()
     }
 
-    /// Runs the hook at `point`: an error aborts the operation there, as a crash would (nothing
-    /// is cleaned up), and a hook that blocks lets a test kill the process at that point.
+    /// Runs the hook at `point`: an error aborts the operation there as an I/O error would (a
+    /// write's temporary file is removed, nothing else is undone), and a hook that blocks lets
+    /// a test kill the process at that point, leaving everything as a crash does.
     #[cfg_attr(not(feature = "fault-injection"), inline(always))]
     pub fn at(&self, point: FaultPoint) -> io::Result<()> {
         #[cfg(feature = "fault-injection")]
