@@ -118,6 +118,20 @@ fn the_lazy_default_uses_the_configured_vault_and_audit_log() {
     assert_eq!(result, "ok vault");
     assert_eq!(vox_clavis::audit::verify_chain(&log).unwrap().entries, 1);
 
+    // An audit log that cannot be opened (here a directory) fails `Strict` and is ignored by
+    // `Dev`, vault reads included.
+    let broken = dir.path().to_str().unwrap().to_owned();
+    let with_broken_log = |profile| {
+        run_child(&[
+            ("VOX_CLAVIS_VAULT", &path(&vault_path)),
+            ("VOX_CLAVIS_KEK_FILE", &path(&key)),
+            ("VOX_CLAVIS_AUDIT_LOG", &broken),
+            ("VOX_CLAVIS_PROFILE", profile),
+        ])
+    };
+    assert_eq!(with_broken_log("strict"), "error Audit");
+    assert_eq!(with_broken_log("dev"), "ok vault");
+
     // Keyed: the log verifies only with its key.
     let keyed = dir.path().join("keyed.jsonl");
     let audit_key = dir.path().join("audit.kek");
