@@ -60,6 +60,11 @@ impl Vault {
     /// [`Vault::commit_rotation`].
     pub fn rotate_kek(&self, new: Kek) -> Result<Rotation, Error> {
         if !self.keys.can_store() {
+            self.emit(
+                AuditEvent::new(Action::RotateKek, Outcome::Denied)
+                    .source("vault")
+                    .detail("refused: the key provider cannot store the new key"),
+            )?;
             return Err(Error::Key {
                 provider: self.keys.describe(),
                 reason: "this provider cannot store the new key, so rotating would lock the \
