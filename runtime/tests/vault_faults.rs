@@ -228,6 +228,11 @@ fn rotation_with_a_read_only_provider_refuses_or_goes_in_two_phases() {
         before,
         "a refused rotation writes nothing"
     );
+    let refused = sink.events().pop().unwrap();
+    assert_eq!(
+        (refused.action, refused.outcome),
+        (vox_clavis::Action::RotateKek, vox_clavis::Outcome::Denied)
+    );
 
     // Interrupted after staging: the old key still opens it, and a write settles back on it.
     let interrupted =
