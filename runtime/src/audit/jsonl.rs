@@ -159,7 +159,7 @@ fn read_head(path: &Path, key: &KeyBytes) -> io::Result<Head> {
     })?;
     let head: Head =
         serde_json::from_slice(&bytes).map_err(|_| invalid("the audit log's head is not JSON"))?;
-    let tag = crypto_unhex(&head.mac);
+    let tag = unhex(&head.mac);
     if head.format != HEAD_FORMAT
         || tag.is_none_or(|tag| crypto::mac_verify(key, &head.message(), &tag).is_err())
     {
@@ -179,7 +179,7 @@ fn write_head(path: &Path, key: &KeyBytes, head: &Head) -> io::Result<()> {
     store::write_atomic(path, &bytes, &store::Faults::none())
 }
 
-fn crypto_unhex(text: &str) -> Option<Vec<u8>> {
+fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }
