@@ -39,6 +39,19 @@ pub enum Error {
         canonical: &'static str,
     },
 
+    /// The hard cut found deprecated variables set (whatever else is set beside them).
+    #[error(
+        "the hard cut rejects deprecated secret variables, and these are set: {}; unset them",
+        .names.iter()
+            .map(|(id, name, canonical)| format!("`{name}` (secret `{id}`: use `{canonical}`)"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )]
+    LegacyNames {
+        /// Each deprecated variable set: the secret's id, the variable, the canonical variable.
+        names: Vec<(&'static str, &'static str, &'static str)>,
+    },
+
     /// A variable was set to something that is not valid UTF-8.
     #[error(
         "secret `{id}`: the variable `{name}` is not valid UTF-8; set it to the secret as text"
@@ -71,7 +84,7 @@ pub enum Error {
         id: &'static str,
         /// The source's name.
         source_name: &'static str,
-        /// What went wrong, in the source's words (never a value).
+        /// What went wrong, in the source's words, with every value the resolver knows masked.
         reason: String,
     },
 
@@ -152,9 +165,46 @@ pub enum Error {
         mode: u32,
     },
 
-    /// Writing an audit event failed.
+    /// Writing an audit event failed (nothing was changed).
     #[error("cannot write the audit event: {0}")]
     Audit(#[source] io::Error),
+
+    /// The change was made and is durable, but its audit event could not be recorded: do not
+    /// retry the change, repair the audit sink.
+    #[error(
+        "the vault change `{action}` was written, but its audit event could not be recorded: \
+         {source}"
+    )]
+    AuditAfterWrite {
+        /// What was written (`put`, `delete`, `rotate`, `restore`).
+        action: &'static str,
+        /// The sink's error.
+        source: io::Error,
+    },
+
+    /// The strict profile runs only with an audit sink.
+    #[error(
+        "the strict profile requires an audit sink: add one with `Resolver::builder().audit(..)` \
+         (or set `VOX_CLAVIS_AUDIT_LOG`)"
+    )]
+    NoAuditSink,
+
+    /// The vault file is older than the generation its audit head recorded: an older copy of
+    /// the whole file was put back.
+    #[error(
+        "the vault `{}` is at generation {found}, older than generation {recorded} recorded in \
+         its audit log's head: an older copy of the file was restored (restore the latest \
+         snapshot with `Vault::restore`)",
+        .path.display()
+    )]
+    Rollback {
+        /// The vault file.
+        path: PathBuf,
+        /// Its generation.
+        found: u64,
+        /// The highest generation the audit head recorded.
+        recorded: u64,
+    },
 }
 
 impl Error {

@@ -4,25 +4,12 @@
 //! environment, a program resolves `SecretId::OpenAiApiKey`:
 //!
 //! ```
-//! use vox_clavis::{SecretInventory, SecretSpec};
+//! use vox_clavis::SecretInventory;
 //!
-//! #[derive(Debug, Clone, Copy)]
+//! #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, SecretInventory)]
 //! enum SecretId {
+//!     #[secret(env = "OPENAI_API_KEY", deprecated("OAI_API_KEY"), required)]
 //!     OpenAiApiKey,
-//! }
-//!
-//! static SECRETS: [SecretSpec; 1] = [SecretSpec::new("OpenAiApiKey", "OPENAI_API_KEY")
-//!     .aliases(&["OPENAI_KEY"])
-//!     .deprecated(&["OAI_API_KEY"])
-//!     .required(true)];
-//!
-//! impl SecretInventory for SecretId {
-//!     fn specs() -> &'static [SecretSpec] {
-//!         &SECRETS
-//!     }
-//!     fn spec(self) -> &'static SecretSpec {
-//!         &SECRETS[self as usize]
-//!     }
 //! }
 //!
 //! fn authorization() -> Result<String, vox_clavis::Error> {
@@ -32,10 +19,11 @@
 //! # let _ = authorization;
 //! ```
 //!
-//! The derive writes the same inventory from one enum (doc comments become descriptions), and
-//! `Redact` derives a `Debug` that masks secret fields. Both are re-exported here, so one
-//! `use vox_clavis::{Redact, SecretInventory};` brings the trait and the derives, as serde's
-//! `Serialize` does:
+//! The derive writes the inventory from one enum (doc comments become descriptions); a
+//! hand-written one looks specs up by id and is checked by [`check_inventory`] in a test (see
+//! [`SecretInventory`]). `Redact` derives a `Debug` that masks secret fields. Both are
+//! re-exported here, so one `use vox_clavis::{Redact, SecretInventory};` brings the trait and
+//! the derives, as serde's `Serialize` does:
 //!
 //! ```
 //! use vox_clavis::secrecy::SecretString;
@@ -84,16 +72,25 @@
 //!
 //! - a documented precedence (canonical name, aliases, deprecated aliases, then the vault and
 //!   custom sources) and the [`Source`] of every value;
-//! - fail-closed [`Profile`]s: `Strict` rejects deprecated aliases and missing required secrets;
-//! - an [`AuditEvent`] for every resolve, vault access and key rotation, never with a value;
+//! - fail-closed [`Profile`]s: `Strict` rejects deprecated aliases and missing required secrets,
+//!   and its `check()` refuses to run without an audit sink; the hard cut
+//!   ([`ResolverBuilder::hard_cut`]) rejects any deprecated alias that is set at all;
+//! - an [`AuditEvent`] for every resolve, vault access and key rotation, never with a value,
+//!   and a keyed log ([`JsonlSink::open_keyed`]) that whoever can write the file cannot rewrite
+//!   unnoticed;
 //! - a [`ResolvedSecret`] that has no `Display` and no `Serialize`, and whose `Debug` hides the
-//!   value;
-//! - a [`Vault`] that keeps secrets encrypted at rest with atomic, locked writes;
-//! - a [`Redactor`] for the last mile before text leaves the program.
+//!   value; a source's error text masked with every value the resolver knows;
+//! - a [`Vault`] that keeps secrets encrypted at rest with atomic, locked writes, rotates its key
+//!   without ever stranding a record, and refuses a rolled-back file when on a keyed log;
+//! - a [`Redactor`] for the last mile, covering the common encodings of a value.
+//!
+//! `docs/runtime.md` states what is guaranteed and what is not, each guarantee with the test
+//! that proves it.
 //!
 //! `docs/runtime.md` shows each lint finding next to its fix.
 
 pub mod audit;
+mod cache;
 mod error;
 mod global;
 mod redact;
@@ -106,15 +103,15 @@ pub mod vault;
 pub use audit::{Action, AuditEvent, AuditSink, JsonlSink, MemorySink, Outcome};
 pub use error::Error;
 pub use global::{
-    AUDIT_LOG_VAR, KEK_FILE_VAR, PROFILE_VAR, VAULT_VAR, default_resolver, resolve,
-    resolve_optional, set_default,
+    AUDIT_KEY_FILE_VAR, AUDIT_LOG_VAR, HARD_CUT_VAR, KEK_FILE_VAR, PROFILE_VAR, VAULT_VAR,
+    default_resolver, resolve, resolve_optional, set_default,
 };
 pub use redact::{MASK, Redactor};
 pub use resolver::{Profile, Resolver, ResolverBuilder, SecretStatus, State};
 pub use secret::{EnvKind, ResolvedSecret, Source};
 pub use source::SecretSource;
 pub use source::env::{Environment, MapEnv, ProcessEnv};
-pub use spec::{SecretInventory, SecretSpec};
+pub use spec::{SecretInventory, SecretSpec, check_inventory};
 #[cfg(feature = "keyring")]
 pub use vault::KeyringKey;
 pub use vault::{EnvKey, Kek, KeyFile, KeyProvider, StaticKey, Vault};

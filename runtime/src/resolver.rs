@@ -14,12 +14,14 @@
 //! value depend on which sources happen to work.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use secrecy::SecretString;
 
 use crate::audit::{Action, AuditEvent, AuditSink, Auditor, Outcome};
+use crate::cache::Cache;
 use crate::error::Error;
+use crate::redact::Redactor;
 use crate::secret::{EnvKind, ResolvedSecret, Source, secret_from_string};
 use crate::source::SecretSource;
 use crate::source::env::{Environment, ProcessEnv};
@@ -77,10 +79,16 @@ enum Layer {
 /// ```
 pub struct Resolver {
     profile: Profile,
+    hard_cut: bool,
     env: Box<dyn Environment>,
     layers: Vec<Layer>,
     specs: Vec<&'static SecretSpec>,
-    audit: Auditor,
+    audit: Box<Auditor>,
+    /// Every sensitive value this resolver has handed out: a source's error text may quote one
+    /// (an HTTP client echoing a request), and only the resolver knows what to scrub.
+    seen: Box<Mutex<Redactor>>,
+    /// Values from the sources after the environment, if the program asked for a cache.
+    cache: Option<Box<Cache>>,
 }
 
 impl fmt::Debug for Resolver {
@@ -95,6 +103,8 @@ impl fmt::Debug for Resolver {
             .collect();
         f.debug_struct("Resolver")
             .field("profile", &self.profile)
+            .field("hard_cut", &self.hard_cut)
+            .field("cache_ttl", &self.cache.as_ref().map(|c| c.ttl()))
             .field("sources", &layers)
             .field(
                 "secrets",
@@ -113,6 +123,15 @@ impl ResolverBuilder {
     /// Sets the profile (default `Strict`).
     pub fn profile(mut self, profile: Profile) -> Self {
         self.resolver.profile = profile;
+        self
+    }
+
+    /// The hard cut (off by default, any profile): a deprecated alias that is set at all, even
+    /// beside the canonical name, fails `check()` and every resolve of its secret, naming the
+    /// variable. For the release that removes the legacy names: a deployment still setting one
+    /// fails at start-up instead of carrying it on unnoticed.
+    pub fn hard_cut(mut self, on: bool) -> Self {
+        self.resolver.hard_cut = on;
         self
     }
 
@@ -152,6 +171,22 @@ impl ResolverBuilder {
     /// Sends an audit event for every resolve to `sink`.
     pub fn audit(mut self, sink: Arc<dyn AuditSink>) -> Self {
         self.resolver.audit.sink = Some(sink);
+        self
+    }
+
+    /// Says why in every audit event of this resolver, unless a resolve gives its own reason
+    /// ([`Resolver::resolve_with_reason`]).
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.resolver.audit.reason = Some(reason.into());
+        self
+    }
+
+    /// Keeps values from the vault and custom sources for `ttl`, so a resolve does not
+    /// re-read and decrypt the vault or ask the key provider (or a remote manager) each time.
+    /// Off by default, under every profile: a cached value outlives a rotation or revocation
+    /// by up to `ttl`. Every resolve is still audited; the environment is never cached.
+    pub fn cache(mut self, ttl: std::time::Duration) -> Self {
+        self.resolver.cache = Some(Box::new(Cache::new(ttl)));
         self
     }
 
@@ -224,6 +259,8 @@ impl fmt::Display for SecretStatus {
 /// What the lookup found.
 enum Found {
     Value(Source, SecretString),
+    /// A value from the resolver's cache.
+    Cached(Source, SecretString),
     Nothing,
 }
 
@@ -233,10 +270,13 @@ impl Resolver {
         ResolverBuilder {
             resolver: Resolver {
                 profile: Profile::Strict,
+                hard_cut: false,
                 env: Box::new(ProcessEnv),
                 layers: Vec::new(),
                 specs: Vec::new(),
-                audit: Auditor::default(),
+                audit: Box::default(),
+                seen: Box::new(Mutex::new(Redactor::new())),
+                cache: None,
             },
         }
     }
@@ -272,7 +312,20 @@ impl Resolver {
 
     /// Resolves the secret `spec` describes.
     pub fn resolve_spec(&self, spec: &'static SecretSpec) -> Result<ResolvedSecret, Error> {
-        match self.resolve_spec_optional_inner(spec)? {
+        match self.resolve_spec_optional_inner(spec, None)? {
+            Some(secret) => Ok(secret),
+            None => Err(self.missing(spec)),
+        }
+    }
+
+    /// Resolves a secret of an inventory, saying why in its audit event (a job, a ticket).
+    pub fn resolve_with_reason<I: SecretInventory>(
+        &self,
+        id: I,
+        reason: &str,
+    ) -> Result<ResolvedSecret, Error> {
+        let spec = id.spec();
+        match self.resolve_spec_optional_inner(spec, Some(reason))? {
             Some(secret) => Ok(secret),
             None => Err(self.missing(spec)),
         }
@@ -283,7 +336,7 @@ impl Resolver {
         &self,
         spec: &'static SecretSpec,
     ) -> Result<Option<ResolvedSecret>, Error> {
-        match self.resolve_spec_optional_inner(spec)? {
+        match self.resolve_spec_optional_inner(spec, None)? {
             None if spec.required && self.profile == Profile::Strict => Err(self.missing(spec)),
             found => Ok(found),
         }
@@ -292,13 +345,16 @@ impl Resolver {
     fn resolve_spec_optional_inner(
         &self,
         spec: &'static SecretSpec,
+        reason: Option<&str>,
     ) -> Result<Option<ResolvedSecret>, Error> {
-        let event = AuditEvent::new(Action::Resolve, Outcome::Ok).id(spec.id);
+        let event = AuditEvent::new(Action::Resolve, Outcome::Ok)
+            .id(spec.id)
+            .reason(reason);
         let found = match self.lookup(spec) {
             Ok(found) => found,
             Err(error) => {
                 let outcome = match error {
-                    Error::DeprecatedAlias { .. } => Outcome::Denied,
+                    Error::DeprecatedAlias { .. } | Error::LegacyNames { .. } => Outcome::Denied,
                     _ => Outcome::Error,
                 };
                 let mut event = event.detail(error.to_string());
@@ -307,9 +363,16 @@ impl Resolver {
                 return Err(error);
             }
         };
+        let cached = matches!(found, Found::Cached(..));
         match found {
-            Found::Value(source, value) => {
+            Found::Value(source, value) | Found::Cached(source, value) => {
                 let mut event = event.source(source);
+                if cached {
+                    event = event.detail(format!(
+                        "from the resolver's cache (ttl {:?})",
+                        self.cache.as_ref().map(|c| c.ttl()).unwrap_or_default()
+                    ));
+                }
                 if let Source::Env {
                     name,
                     kind: EnvKind::Deprecated,
@@ -322,6 +385,13 @@ impl Resolver {
                     ));
                 }
                 self.emit(event)?;
+                // A cached value was added when it was first resolved.
+                if spec.sensitive && !cached {
+                    self.seen
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .add_secret(&value);
+                }
                 Ok(Some(ResolvedSecret::new(spec.id, source, value)))
             }
             Found::Nothing => {
@@ -357,7 +427,24 @@ impl Resolver {
             .chain(spec.deprecated.iter().map(|n| (*n, EnvKind::Deprecated)))
     }
 
+    /// The deprecated variables of `spec` that are set, as [`Error::LegacyNames`] lists them.
+    fn legacy_names(
+        &self,
+        spec: &'static SecretSpec,
+    ) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> + '_ {
+        spec.deprecated
+            .iter()
+            .filter(|name| self.env.var(name).is_some_and(|v| !v.is_empty()))
+            .map(move |name| (spec.id, *name, spec.env))
+    }
+
     fn lookup(&self, spec: &'static SecretSpec) -> Result<Found, Error> {
+        if self.hard_cut {
+            let names: Vec<_> = self.legacy_names(spec).collect();
+            if !names.is_empty() {
+                return Err(Error::LegacyNames { names });
+            }
+        }
         for (name, kind) in Self::env_names(spec) {
             let Some(value) = self.env.var(name).filter(|v| !v.is_empty()) else {
                 continue;
@@ -377,6 +464,17 @@ impl Resolver {
                 secret_from_string(text),
             ));
         }
+        if let Some((source, value)) = self.cache.as_ref().and_then(|c| c.get(spec.id)) {
+            return Ok(Found::Cached(source, value));
+        }
+        let found = self.lookup_layers(spec)?;
+        if let (Some(cache), Found::Value(source, value)) = (&self.cache, &found) {
+            cache.put(spec.id, *source, value);
+        }
+        Ok(found)
+    }
+
+    fn lookup_layers(&self, spec: &'static SecretSpec) -> Result<Found, Error> {
         for layer in &self.layers {
             match layer {
                 Layer::Vault(vault) => {
@@ -388,7 +486,7 @@ impl Resolver {
                     let value = source.fetch(spec).map_err(|reason| Error::Source {
                         id: spec.id,
                         source_name: source.name(),
-                        reason,
+                        reason: self.scrub(spec, reason),
                     })?;
                     if let Some(value) = value {
                         return Ok(Found::Value(Source::Custom(source.name()), value));
@@ -397,6 +495,32 @@ impl Resolver {
             }
         }
         Ok(Found::Nothing)
+    }
+
+    /// Drops (and wipes) every cached value: after a rotation or a revocation the program knows
+    /// of.
+    pub fn clear_cache(&self) {
+        if let Some(cache) = &self.cache {
+            cache.clear();
+        }
+    }
+
+    /// `reason` (a source's own words) with every value this resolver knows masked: the values
+    /// it has handed out, and those of every sensitive variable of the inventory and of `spec`.
+    /// A value it has never seen cannot be recognized; `SecretSource::fetch` says so.
+    fn scrub(&self, spec: &'static SecretSpec, reason: String) -> String {
+        let mut redactor = self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let specs = self.specs.iter().copied().chain(std::iter::once(spec));
+        for spec in specs.filter(|s| s.sensitive) {
+            for (name, _) in Self::env_names(spec) {
+                if let Some(Ok(value)) = self.env.var(name).map(|v| v.into_string()) {
+                    redactor.add_secret(&secret_from_string(value));
+                }
+            }
+        }
+        // The raw text may hold a value: wipe it once the redacted copy exists.
+        let reason = zeroize::Zeroizing::new(reason);
+        redactor.redact(&reason)
     }
 
     /// Every secret of the inventory, present or not, with where it was found; never a value.
@@ -429,7 +553,10 @@ impl Resolver {
                     vault.contains(spec.id).map_err(|e| e.to_string()),
                     Source::Vault,
                 ),
-                Layer::Custom(custom) => (custom.contains(spec), Source::Custom(custom.name())),
+                Layer::Custom(custom) => (
+                    custom.contains(spec).map_err(|r| self.scrub(spec, r)),
+                    Source::Custom(custom.name()),
+                ),
             };
             match found {
                 Ok(true) => return row(State::Present, Some(source)),
@@ -442,8 +569,32 @@ impl Resolver {
 
     /// Checks the whole inventory at start-up. `Strict` fails if a required secret is missing
     /// or any secret is only under a deprecated alias; `Dev` records a warning event for each
-    /// and succeeds.
+    /// and succeeds. With the hard cut, any deprecated alias that is set fails it, under either
+    /// profile. `Strict` refuses first of all to run without an audit sink.
     pub fn check(&self) -> Result<(), Error> {
+        if self.profile == Profile::Strict && self.audit.sink.is_none() {
+            return Err(Error::NoAuditSink);
+        }
+        if self.hard_cut {
+            let names: Vec<_> = self
+                .specs
+                .iter()
+                .flat_map(|spec| self.legacy_names(spec))
+                .collect();
+            if !names.is_empty() {
+                for (id, name, canonical) in &names {
+                    self.emit(
+                        AuditEvent::new(Action::Resolve, Outcome::Denied)
+                            .id(*id)
+                            .detail(format!(
+                                "hard cut: the deprecated variable `{name}` is set; unset it \
+                                 and keep `{canonical}`"
+                            )),
+                    )?;
+                }
+                return Err(Error::LegacyNames { names });
+            }
+        }
         let mut missing = Vec::new();
         for status in self.status() {
             let problem = match status.state {

@@ -108,7 +108,7 @@ impl SecretSpec {
 /// A set of secrets named by the values of one type, usually a fieldless enum `SecretId`.
 ///
 /// `#[derive(SecretInventory)]` implements it (see the crate documentation); by hand it is two
-/// functions over a `static` table:
+/// functions over a `static` table, looked up by id and checked with [`check_inventory`]:
 ///
 /// ```
 /// use vox_clavis::{SecretInventory, SecretSpec};
@@ -129,12 +129,22 @@ impl SecretSpec {
 ///         &SECRETS
 ///     }
 ///     fn spec(self) -> &'static SecretSpec {
-///         &SECRETS[self as usize]
+///         // By id, never `&SECRETS[self as usize]`: an index silently picks another secret
+///         // once the table's order drifts from the enum's.
+///         let id = match self {
+///             SecretId::OpenAiApiKey => "OpenAiApiKey",
+///             SecretId::GithubToken => "GithubToken",
+///         };
+///         SECRETS.iter().find(|s| s.id == id).expect("every variant has a spec")
 ///     }
 /// }
 ///
 /// assert_eq!(SecretId::GithubToken.spec().env, "GITHUB_TOKEN");
+/// // In a test: every variant's spec has its id.
+/// vox_clavis::check_inventory(&[SecretId::OpenAiApiKey, SecretId::GithubToken]).unwrap();
 /// ```
+///
+/// `#[derive(SecretInventory)]` is the documented way: it writes both functions from the enum.
 pub trait SecretInventory: Copy + 'static {
     /// Every secret of the inventory, in declaration order.
     fn specs() -> &'static [SecretSpec];
@@ -159,7 +169,7 @@ pub trait SecretInventory: Copy + 'static {
     /// #     [SecretSpec::new("OpenAiApiKey", "OPENAI_API_KEY").aliases(&["OPENAI_KEY"])];
     /// # impl SecretInventory for SecretId {
     /// #     fn specs() -> &'static [SecretSpec] { &SECRETS }
-    /// #     fn spec(self) -> &'static SecretSpec { &SECRETS[self as usize] }
+    /// #     fn spec(self) -> &'static SecretSpec { &SECRETS[0] }
     /// # }
     /// use vox_clavis::EnvKind;
     ///
@@ -171,5 +181,59 @@ pub trait SecretInventory: Copy + 'static {
         Self::specs()
             .iter()
             .find_map(|spec| spec.env_kind(name).map(|kind| (spec, kind)))
+    }
+}
+
+/// Checks a hand-written inventory against its enum: every variant's spec has that variant's
+/// id (its `Debug` name), no two specs share an id, and every spec of `specs()` belongs to a
+/// variant. Call it in a test with every variant:
+///
+/// ```
+/// # use vox_clavis::{SecretInventory, SecretSpec};
+/// # #[derive(Debug, Clone, Copy)]
+/// # enum SecretId { OpenAiApiKey }
+/// # static SECRETS: [SecretSpec; 1] = [SecretSpec::new("OpenAiApiKey", "OPENAI_API_KEY")];
+/// # impl SecretInventory for SecretId {
+/// #     fn specs() -> &'static [SecretSpec] { &SECRETS }
+/// #     fn spec(self) -> &'static SecretSpec { &SECRETS[0] }
+/// # }
+/// vox_clavis::check_inventory(&[SecretId::OpenAiApiKey]).unwrap();
+/// ```
+///
+/// A table indexed by `self as usize` resolves another secret's value as soon as its order
+/// drifts from the enum's, and compiles fine; this is what catches it. `#[derive(SecretInventory)]`
+/// cannot drift and needs no check (`check_inventory(&SecretId::ALL)` passes).
+pub fn check_inventory<I: SecretInventory + std::fmt::Debug>(variants: &[I]) -> Result<(), String> {
+    let specs = I::specs();
+    let mut problems = Vec::new();
+    let type_name = std::any::type_name::<I>()
+        .rsplit("::")
+        .next()
+        .unwrap_or_default();
+    for variant in variants {
+        let name = format!("{variant:?}");
+        let id = variant.spec().id;
+        if id != name {
+            problems.push(format!(
+                "`{type_name}::{name}` has the spec of `{id}`: the table's order drifted from \
+                 the enum's (look specs up by id, or derive `SecretInventory`)"
+            ));
+        }
+    }
+    for (i, spec) in specs.iter().enumerate() {
+        if specs[..i].iter().any(|s| s.id == spec.id) {
+            problems.push(format!("two specs have the id `{}`", spec.id));
+        }
+        if !variants.iter().any(|v| std::ptr::eq(v.spec(), spec)) {
+            problems.push(format!(
+                "no variant has the spec `{}` (or not every variant was passed)",
+                spec.id
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
     }
 }

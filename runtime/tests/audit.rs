@@ -1,5 +1,6 @@
 //! The hash-chained audit log: appends continue the chain across handles, threads and
-//! reopenings, and `verify_chain` finds an edited, deleted, moved or torn line.
+//! reopenings, `verify_chain` finds an edited, deleted or moved line and reports a torn one,
+//! and the keyed chain (`verify_keyed`) also finds a re-chained or truncated log.
 
 mod common;
 
@@ -7,8 +8,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use common::{CANARY, SecretId};
-use vox_clavis::audit::{ChainError, verify_chain};
-use vox_clavis::{Action, AuditEvent, AuditSink, JsonlSink, MapEnv, Outcome, Resolver};
+use vox_clavis::audit::{ChainError, verify_chain, verify_keyed};
+use vox_clavis::{Action, AuditEvent, AuditSink, JsonlSink, Kek, MapEnv, Outcome, Resolver};
 
 fn event(i: usize) -> AuditEvent {
     AuditEvent::new(Action::Resolve, Outcome::Ok)
@@ -111,20 +112,131 @@ fn reordered_lines_are_detected() {
     ));
 }
 
+/// Issue 17, case 2: a line torn by a crash is recovered, not fatal. `verify_chain` reports it
+/// as a torn tail, and the next append cuts it off and continues the chain.
 #[test]
-fn a_torn_line_is_reported_and_the_chain_continues_after_it() {
+fn a_torn_last_line_is_recovered_by_the_next_append() {
     let (_dir, path) = log_with(2);
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("{\"seq\":3,\"prev\":\"ab");
     std::fs::write(&path, text).unwrap();
+    let torn = verify_chain(&path).unwrap();
+    assert!(torn.torn_tail && torn.entries == 2, "{torn:?}");
     JsonlSink::open(&path).unwrap().record(&event(3)).unwrap();
-    assert!(matches!(
-        verify_chain(&path),
-        Err(ChainError::Malformed { line: 3 })
-    ));
+    let summary = verify_chain(&path).unwrap();
+    assert!(!summary.torn_tail && summary.entries == 3, "{summary:?}");
     let l = lines(&path);
-    let after: serde_json::Value = serde_json::from_str(&l[3]).unwrap();
+    assert_eq!(l.len(), 3, "the torn fragment is gone");
+    let after: serde_json::Value = serde_json::from_str(&l[2]).unwrap();
     assert_eq!(after["seq"], 3, "chained to the last complete line");
+}
+
+fn keyed_log(n: usize) -> (tempfile::TempDir, std::path::PathBuf, Kek) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let kek = Kek::generate();
+    let sink = JsonlSink::open_keyed(&path, &kek).unwrap();
+    for i in 0..n {
+        sink.record(&event(i)).unwrap();
+    }
+    (dir, path, kek)
+}
+
+/// Issue 17, case 2: an unkeyed hash chain can be rewritten by whoever can write the file. The
+/// keyed chain (HMAC under a key derived from a KEK, and an authenticated head holding the count
+/// and the last MAC) detects an edit, a deletion, a re-chain, a reordering and a truncation.
+#[test]
+fn a_keyed_chain_detects_edit_delete_rechain_reorder_and_truncation() {
+    let (dir, path, kek) = keyed_log(5);
+    let head = JsonlSink::head_path(&path);
+    let clean = verify_keyed(&path, &kek).unwrap();
+    assert_eq!((clean.entries, clean.torn_tail), (5, false));
+    let original = lines(&path);
+    let original_head = std::fs::read(&head).unwrap();
+    let restore = || {
+        write_lines(&path, &original);
+        std::fs::write(&head, &original_head).unwrap();
+    };
+
+    let mut l = original.clone();
+    l[1] = l[1].replace("secret-1", "secret-9");
+    write_lines(&path, &l);
+    let err = verify_keyed(&path, &kek).unwrap_err();
+    assert!(matches!(err, ChainError::Edited { line: 2 }), "{err}");
+
+    let mut l = original.clone();
+    l.remove(1);
+    write_lines(&path, &l);
+    let err = verify_keyed(&path, &kek).unwrap_err();
+    assert!(matches!(err, ChainError::Broken { line: 2 }), "{err}");
+
+    let mut l = original.clone();
+    l.swap(1, 2);
+    write_lines(&path, &l);
+    let err = verify_keyed(&path, &kek).unwrap_err();
+    assert!(matches!(err, ChainError::Broken { line: 2 }), "{err}");
+
+    let mut l = original.clone();
+    l.pop();
+    write_lines(&path, &l);
+    let err = verify_keyed(&path, &kek).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ChainError::Truncated {
+                expected: 5,
+                found: 4
+            }
+        ),
+        "{err}"
+    );
+
+    // Re-chained: a line deleted and everything after recomputed, with the head, by someone
+    // without the key (here, with another key).
+    let forged = dir.path().join("forged.jsonl");
+    let sink = JsonlSink::open_keyed(&forged, &Kek::generate()).unwrap();
+    for i in [0, 2, 3, 4] {
+        sink.record(&event(i)).unwrap();
+    }
+    std::fs::copy(&forged, &path).unwrap();
+    std::fs::copy(JsonlSink::head_path(&forged), &head).unwrap();
+    let err = verify_keyed(&path, &kek).unwrap_err();
+    assert!(
+        matches!(err, ChainError::Head(_) | ChainError::Edited { line: 1 }),
+        "{err}"
+    );
+
+    restore();
+    verify_keyed(&path, &kek).unwrap();
+    std::fs::remove_file(&head).unwrap();
+    let err = verify_keyed(&path, &kek).unwrap_err();
+    assert!(matches!(err, ChainError::Head(_)), "{err}");
+    restore();
+    let mut edited: serde_json::Value = serde_json::from_slice(&original_head).unwrap();
+    edited["entries"] = 4.into();
+    std::fs::write(&head, serde_json::to_vec(&edited).unwrap()).unwrap();
+    let err = verify_keyed(&path, &kek).unwrap_err();
+    assert!(matches!(err, ChainError::Head(_)), "{err}");
+    restore();
+
+    // A torn last line is recovered here too.
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("{\"seq\":6,\"pr");
+    std::fs::write(&path, text).unwrap();
+    assert!(verify_keyed(&path, &kek).unwrap().torn_tail);
+    JsonlSink::open_keyed(&path, &kek)
+        .unwrap()
+        .record(&event(5))
+        .unwrap();
+    let summary = verify_keyed(&path, &kek).unwrap();
+    assert_eq!((summary.entries, summary.torn_tail), (6, false));
+    assert!(
+        matches!(
+            verify_keyed(&path, &Kek::generate()),
+            Err(ChainError::Edited { line: 1 } | ChainError::Head(_))
+        ),
+        "another key verifies nothing"
+    );
 }
 
 /// Two handles on one file (as two processes would have), written from two threads at once:
@@ -190,4 +302,25 @@ fn resolves_are_logged_without_values() {
     assert_eq!(entries[1].outcome, Outcome::Missing);
     assert!(entries.iter().all(|e| e.actor.as_deref() == Some("ci")));
     verify_chain(&path).unwrap();
+}
+
+/// The keyed head is rewritten under the same lock as the line: appends from two handles at
+/// once keep one chain and a head that matches it.
+#[test]
+fn concurrent_keyed_appends_keep_one_chain_and_its_head() {
+    let (_dir, path, kek) = keyed_log(0);
+    let sinks = [
+        JsonlSink::open_keyed(&path, &kek).unwrap(),
+        JsonlSink::open_keyed(&path, &kek).unwrap(),
+    ];
+    std::thread::scope(|scope| {
+        for sink in &sinks {
+            scope.spawn(move || {
+                for i in 0..25 {
+                    sink.record(&event(i)).unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(verify_keyed(&path, &kek).unwrap().entries, 50);
 }

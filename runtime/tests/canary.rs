@@ -130,6 +130,48 @@ fn no_value_in_any_debug_error_or_audit_output() {
     std::fs::write(&key_path, "not a key").unwrap();
     out.result(vault.get("GithubToken"));
 
+    // Issue 17's surfaces: the hard cut, the cache, a two-phase rotation, a keyed log and its
+    // head, a rollback.
+    let keyed_log = dir.path().join("keyed.jsonl");
+    let keyed = Arc::new(JsonlSink::open_keyed(&keyed_log, &Kek::generate()).unwrap());
+    let v2_path = dir.path().join("v2.json");
+    let v2_key = Kek::generate();
+    let v2 = Vault::create(&v2_path, StaticKey::new(v2_key.clone()))
+        .unwrap()
+        .with_audit(keyed.clone());
+    v2.put("OpenAiApiKey", &SecretString::from(CANARY_VAULT))
+        .unwrap();
+    let old = std::fs::read(&v2_path).unwrap();
+    v2.put("GithubToken", &SecretString::from(CANARY_ALIAS))
+        .unwrap();
+    for hard_cut in [false, true] {
+        let resolver = Resolver::builder()
+            .env(MapEnv::from([
+                ("OPENAI_API_KEY", CANARY),
+                ("OAI_API_KEY", CANARY_DEPRECATED),
+            ]))
+            .vault(Vault::new(&v2_path, StaticKey::new(v2_key.clone())).with_audit(keyed.clone()))
+            .inventory::<SecretId>()
+            .hard_cut(hard_cut)
+            .cache(std::time::Duration::from_secs(60))
+            .audit(keyed.clone())
+            .build();
+        out.debug(&resolver);
+        for _ in 0..2 {
+            out.result(resolver.resolve(SecretId::OpenAiApiKey));
+            out.result(resolver.resolve(SecretId::GithubToken));
+        }
+        out.result(resolver.check());
+    }
+    let staged = v2.stage_rotation(Kek::generate()).unwrap();
+    out.debug(&staged);
+    out.result(v2.commit_rotation(staged.kek()));
+    std::fs::write(&v2_path, &old).unwrap();
+    out.result(v2.get("OpenAiApiKey"));
+    out.0.push(std::fs::read_to_string(&keyed_log).unwrap());
+    out.0
+        .push(std::fs::read_to_string(JsonlSink::head_path(&keyed_log)).unwrap());
+
     // The audit events, in memory and on disk.
     out.debug(&memory.events());
     out.0.push(std::fs::read_to_string(&log).unwrap());

@@ -71,6 +71,19 @@ fn openai_key(resolver: &Resolver) -> Result<ResolvedSecret, vox_clavis::Error> 
     resolver.resolve(SecretId::OpenAiApiKey)
 }
 
+/// `deprecated-secret-alias`, the release that drops the alias: the hard cut fails start-up
+/// while a deployment still sets it.
+fn hard_cut_start(env: MapEnv) -> Result<Resolver, vox_clavis::Error> {
+    let resolver = Resolver::builder()
+        .env(env)
+        .inventory::<SecretId>()
+        .hard_cut(true)
+        .audit(Arc::new(MemorySink::new()))
+        .build();
+    resolver.check()?;
+    Ok(resolver)
+}
+
 /// `secret-serialization`: the secret stays out of the serialized form.
 #[derive(Serialize)]
 struct ProviderConfig {
@@ -176,6 +189,14 @@ fn every_fix_compiles_and_works() {
 
     #[cfg(unix)]
     assert!(run_child(&resolver).unwrap().success());
+
+    let legacy = MapEnv::from([("OPENAI_API_KEY", CANARY), ("OAI_API_KEY", CANARY)]);
+    assert!(matches!(
+        hard_cut_start(legacy),
+        Err(vox_clavis::Error::LegacyNames { .. })
+    ));
+    let current = MapEnv::from([("OPENAI_API_KEY", CANARY)]);
+    assert!(hard_cut_start(current).is_ok());
 }
 
 /// The vault as the fix for a credential pasted into the source: store it once (from a prompt

@@ -84,6 +84,16 @@ fn the_lazy_default_is_strict_and_reads_the_process_environment() {
         "error DeprecatedAlias"
     );
     assert_eq!(run_child(&[]), "error Missing");
+    // The hard cut: a deprecated alias set beside the canonical name fails.
+    let both = [
+        ("OPENAI_API_KEY", CANARY),
+        ("OAI_API_KEY", CANARY_DEPRECATED),
+    ];
+    assert_eq!(run_child(&both), "ok env `OPENAI_API_KEY` (canonical)");
+    assert_eq!(
+        run_child(&[both[0], both[1], ("VOX_CLAVIS_HARD_CUT", "1")]),
+        "error LegacyNames"
+    );
 }
 
 #[test]
@@ -107,6 +117,39 @@ fn the_lazy_default_uses_the_configured_vault_and_audit_log() {
     ]);
     assert_eq!(result, "ok vault");
     assert_eq!(vox_clavis::audit::verify_chain(&log).unwrap().entries, 1);
+
+    // An audit log that cannot be opened (here a directory) fails `Strict` and is ignored by
+    // `Dev`, vault reads included.
+    let broken = dir.path().to_str().unwrap().to_owned();
+    let with_broken_log = |profile| {
+        run_child(&[
+            ("VOX_CLAVIS_VAULT", &path(&vault_path)),
+            ("VOX_CLAVIS_KEK_FILE", &path(&key)),
+            ("VOX_CLAVIS_AUDIT_LOG", &broken),
+            ("VOX_CLAVIS_PROFILE", profile),
+        ])
+    };
+    assert_eq!(with_broken_log("strict"), "error Audit");
+    assert_eq!(with_broken_log("dev"), "ok vault");
+
+    // Keyed: the log verifies only with its key.
+    let keyed = dir.path().join("keyed.jsonl");
+    let audit_key = dir.path().join("audit.kek");
+    KeyFile::create(&audit_key).unwrap();
+    let result = run_child(&[
+        ("VOX_CLAVIS_VAULT", &path(&vault_path)),
+        ("VOX_CLAVIS_KEK_FILE", &path(&key)),
+        ("VOX_CLAVIS_AUDIT_LOG", &path(&keyed)),
+        ("VOX_CLAVIS_AUDIT_KEY_FILE", &path(&audit_key)),
+    ]);
+    assert_eq!(result, "ok vault");
+    let kek = vox_clavis::KeyProvider::load(&KeyFile::new(&audit_key)).unwrap();
+    assert_eq!(
+        vox_clavis::audit::verify_keyed(&keyed, &kek)
+            .unwrap()
+            .entries,
+        1
+    );
 }
 
 /// The child side: resolves `OpenAiApiKey` with the lazy default and prints how it went.

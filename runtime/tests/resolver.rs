@@ -365,9 +365,17 @@ fn status_lists_every_secret_with_its_source_and_no_value() {
 
 #[test]
 fn check_fails_closed_under_strict_and_warns_under_dev() {
+    // Issue 17, case 2: `Strict` refuses to run without an audit sink.
+    let unaudited = Resolver::builder()
+        .env(MapEnv::new())
+        .inventory::<SecretId>()
+        .build();
+    assert!(matches!(unaudited.check(), Err(Error::NoAuditSink)));
+
     let strict = Resolver::builder()
         .env(MapEnv::new())
         .inventory::<SecretId>()
+        .audit(Arc::new(MemorySink::new()))
         .build();
     let err = strict.check().unwrap_err();
     assert!(
@@ -391,6 +399,7 @@ fn check_fails_closed_under_strict_and_warns_under_dev() {
     let deprecated = Resolver::builder()
         .env(MapEnv::from([("OAI_API_KEY", CANARY_DEPRECATED)]))
         .inventory::<SecretId>()
+        .audit(Arc::new(MemorySink::new()))
         .build();
     assert!(matches!(
         deprecated.check(),
@@ -427,17 +436,23 @@ fn an_audit_failure_fails_the_resolve_under_strict_only() {
 }
 
 #[test]
-fn audit_events_carry_the_actor() {
+fn audit_events_carry_the_actor_and_the_reason() {
     let sink = MemorySink::new();
     let resolver = Resolver::builder()
         .env(MapEnv::from([("GITHUB_TOKEN", CANARY)]))
         .audit(Arc::new(sink.clone()))
         .actor("indexer")
+        .reason("nightly index")
         .build();
     resolver.resolve(SecretId::GithubToken).unwrap();
-    let event = &sink.events()[0];
-    assert_eq!(event.actor.as_deref(), Some("indexer"));
-    assert_eq!(event.id.as_deref(), Some("GithubToken"));
+    resolver
+        .resolve_with_reason(SecretId::GithubToken, "ticket OPS-12")
+        .unwrap();
+    let events = sink.events();
+    assert_eq!(events[0].actor.as_deref(), Some("indexer"));
+    assert_eq!(events[0].id.as_deref(), Some("GithubToken"));
+    assert_eq!(events[0].reason.as_deref(), Some("nightly index"));
+    assert_eq!(events[1].reason.as_deref(), Some("ticket OPS-12"));
 }
 
 #[test]
@@ -446,4 +461,214 @@ fn profiles_parse_from_names() {
     assert_eq!(Profile::from_name("Strict"), Some(Profile::Strict));
     assert_eq!(Profile::from_name("lenient"), None);
     assert_eq!(Profile::default(), Profile::Strict);
+}
+
+/// A source that hands out `GithubToken` once, then fails with an error text that quotes a
+/// value: its own earlier value, and whatever it echoes of the request (here the OpenAI key the
+/// program also holds), as a careless HTTP client's error does.
+struct Echoing {
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl SecretSource for Echoing {
+    fn name(&self) -> &'static str {
+        "echoing"
+    }
+    fn fetch(&self, spec: &SecretSpec) -> Result<Option<SecretString>, String> {
+        let call = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        match (spec.id, call) {
+            ("GithubToken", 0) => Ok(Some(SecretString::from(CANARY_VAULT))),
+            _ => Err(format!(
+                "401 for token {CANARY_VAULT} (request had x-api-key: {CANARY}, \
+                 {CANARY:?} base64 {})",
+                common::base64(CANARY)
+            )),
+        }
+    }
+}
+
+/// Issue 17, case 3: a source's error text passes through the redactor with every value the
+/// resolver knows (values it resolved, values in the inventory's variables), so it reaches
+/// neither `Error::Source`, nor `status()`, nor the audit log.
+#[test]
+fn source_errors_are_redacted_with_the_values_the_resolver_knows() {
+    let sink = MemorySink::new();
+    let resolver = Resolver::builder()
+        .env(MapEnv::from([("OPENAI_API_KEY", CANARY)]))
+        .source(Echoing {
+            calls: Default::default(),
+        })
+        .inventory::<SecretId>()
+        .audit(Arc::new(sink.clone()))
+        .build();
+    let token = resolver.resolve(SecretId::GithubToken).unwrap();
+    assert!(token.expose_secret() == CANARY_VAULT);
+    drop(token);
+
+    let err = resolver.resolve(SecretId::GithubToken).unwrap_err();
+    let mut seen = format!("{err} {err:?}");
+    assert!(matches!(err, Error::Source { .. }), "{err}");
+    assert!(seen.contains("401 for token [REDACTED]"), "{seen}");
+    for status in resolver.status() {
+        seen.push_str(&format!("{status} {status:?}"));
+    }
+    for event in sink.events() {
+        seen.push_str(&serde_json::to_string(&event).unwrap());
+    }
+    for canary in [CANARY, CANARY_VAULT] {
+        assert!(!seen.contains(canary), "{seen}");
+        assert!(!seen.contains(&common::base64(canary)), "{seen}");
+    }
+}
+
+/// Issue 17, case 6: with the hard cut on, a deprecated alias present in the environment fails
+/// `check()` even when the canonical name is set too, naming the variable and never its value;
+/// resolving that secret fails the same way. Without it, `Strict` accepts the pair (the
+/// canonical name wins).
+#[test]
+fn the_hard_cut_rejects_any_deprecated_alias_present_at_start_up() {
+    let env = MapEnv::from([
+        ("OPENAI_API_KEY", CANARY),
+        ("OAI_API_KEY", CANARY_DEPRECATED),
+    ]);
+    let strict = Resolver::builder()
+        .env(env.clone())
+        .inventory::<SecretId>()
+        .audit(Arc::new(MemorySink::new()))
+        .build();
+    strict.check().unwrap();
+
+    let sink = MemorySink::new();
+    let hard = Resolver::builder()
+        .env(env)
+        .inventory::<SecretId>()
+        .hard_cut(true)
+        .audit(Arc::new(sink.clone()))
+        .build();
+    let err = hard.check().unwrap_err();
+    let mut text = format!("{err} {err:?}");
+    assert!(
+        matches!(&err, Error::LegacyNames { names }
+            if names == &[("OpenAiApiKey", "OAI_API_KEY", "OPENAI_API_KEY")]),
+        "{text}"
+    );
+    assert!(
+        text.contains("`OAI_API_KEY`") && text.contains("`OPENAI_API_KEY`"),
+        "{text}"
+    );
+    let err = hard.resolve(SecretId::OpenAiApiKey).unwrap_err();
+    text.push_str(&format!(" {err} {err:?}"));
+    assert!(matches!(err, Error::LegacyNames { .. }), "{text}");
+    let events = sink.events();
+    assert_eq!(events.len(), 2, "{events:?}");
+    for event in events {
+        assert_eq!(event.outcome, Outcome::Denied);
+        text.push_str(&serde_json::to_string(&event).unwrap());
+    }
+    assert!(
+        !text.contains(CANARY) && !text.contains(CANARY_DEPRECATED),
+        "{text}"
+    );
+    // A secret without a legacy name set still resolves.
+    let hard = Resolver::builder()
+        .env(MapEnv::from([("GITHUB_TOKEN", CANARY)]))
+        .hard_cut(true)
+        .build();
+    assert!(hard.resolve(SecretId::GithubToken).is_ok());
+}
+
+/// A source that counts its fetches.
+struct Counting(Arc<std::sync::atomic::AtomicUsize>);
+
+impl SecretSource for Counting {
+    fn name(&self) -> &'static str {
+        "counting"
+    }
+    fn fetch(&self, _: &SecretSpec) -> Result<Option<SecretString>, String> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(Some(SecretString::from(CANARY)))
+    }
+}
+
+/// Issue 17, case 8: every resolve went back to the source (the vault re-read and decrypted,
+/// the key provider asked again). With a cache, a value from a source is reused until its TTL
+/// runs out, each resolve still audited; without one (the default, `Strict` included) every
+/// resolve fetches. The environment is never cached: it comes first and is read each time.
+#[test]
+fn the_cache_reuses_values_until_their_ttl_and_is_off_by_default() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let uncached = Resolver::builder()
+        .env(MapEnv::new())
+        .source(Counting(fetches.clone()))
+        .build();
+    uncached.resolve(SecretId::GithubToken).unwrap();
+    uncached.resolve(SecretId::GithubToken).unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let sink = MemorySink::new();
+    let cached = Resolver::builder()
+        .env(MapEnv::new())
+        .source(Counting(fetches.clone()))
+        .cache(Duration::from_millis(300))
+        .audit(Arc::new(sink.clone()))
+        .build();
+    for _ in 0..3 {
+        let token = cached.resolve(SecretId::GithubToken).unwrap();
+        assert!(token.expose_secret() == CANARY);
+        assert_eq!(token.source(), Source::Custom("counting"));
+    }
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    let events = sink.events();
+    assert_eq!(events.len(), 3, "a cached resolve is still audited");
+    assert!(events[1].detail.as_deref().unwrap().contains("cache"));
+    std::thread::sleep(Duration::from_millis(350));
+    cached.resolve(SecretId::GithubToken).unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "expired");
+    cached.clear_cache();
+    cached.resolve(SecretId::GithubToken).unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 3, "cleared");
+    assert!(!format!("{cached:?}").contains(CANARY));
+}
+
+/// A key provider that counts how often it is asked (one OS keyring access each, with
+/// `KeyringKey`).
+struct CountingKey(StaticKey, Arc<std::sync::atomic::AtomicUsize>);
+
+impl vox_clavis::KeyProvider for CountingKey {
+    fn describe(&self) -> String {
+        "counting key".into()
+    }
+    fn load(&self) -> Result<Kek, Error> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        vox_clavis::KeyProvider::load(&self.0)
+    }
+}
+
+#[test]
+fn the_cache_spares_the_vault_and_its_key_provider() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.json");
+    let kek = Kek::generate();
+    let vault = Vault::create(&path, StaticKey::new(kek.clone())).unwrap();
+    vault
+        .put("OpenAiApiKey", &SecretString::from(CANARY_VAULT))
+        .unwrap();
+    let loads = Arc::new(AtomicUsize::new(0));
+    let resolver = Resolver::builder()
+        .env(MapEnv::new())
+        .vault(Vault::new(
+            &path,
+            CountingKey(StaticKey::new(kek), loads.clone()),
+        ))
+        .cache(std::time::Duration::from_secs(60))
+        .build();
+    for _ in 0..5 {
+        let key = resolver.resolve(SecretId::OpenAiApiKey).unwrap();
+        assert!(key.expose_secret() == CANARY_VAULT);
+    }
+    assert_eq!(loads.load(Ordering::SeqCst), 1);
 }

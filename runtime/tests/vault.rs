@@ -420,7 +420,10 @@ fn restore_works_on_a_destroyed_vault_and_refuses_damaged_snapshots() {
 fn vault_operations_are_audited_without_values() {
     let (dir, vault, _) = new_vault();
     let sink = MemorySink::new();
-    let vault = vault.with_audit(Arc::new(sink.clone())).with_actor("ops");
+    let vault = vault
+        .with_audit(Arc::new(sink.clone()))
+        .with_actor("ops")
+        .with_reason("OPS-7");
     vault
         .put("OpenAiApiKey", &SecretString::from(CANARY))
         .unwrap();
@@ -429,6 +432,10 @@ fn vault_operations_are_audited_without_values() {
     vault.snapshot(dir.path().join("s.json")).unwrap();
     vault.restore(dir.path().join("s.json")).unwrap();
     vault.rotate_kek(Kek::generate()).unwrap();
+    // Issue 17, case 2: reads that hand out no value are accesses too.
+    vault.list().unwrap();
+    vault.contains("OpenAiApiKey").unwrap();
+    vault.verify().unwrap();
     let actions: Vec<Action> = sink.events().iter().map(|e| e.action).collect();
     assert_eq!(
         actions,
@@ -438,13 +445,18 @@ fn vault_operations_are_audited_without_values() {
             Action::VaultDelete,
             Action::Snapshot,
             Action::Restore,
-            Action::RotateKek
+            Action::RotateKek,
+            Action::VaultList,
+            Action::VaultContains,
+            Action::VaultVerify,
         ]
     );
     assert!(
         sink.events()
             .iter()
-            .all(|e| e.actor.as_deref() == Some("ops"))
+            .all(|e| e.actor.as_deref() == Some("ops")
+                && e.reason.as_deref() == Some("OPS-7")
+                && e.generation.is_some())
     );
     let text = format!("{:?}", sink.events());
     assert!(!text.contains(CANARY), "{text}");
@@ -475,4 +487,93 @@ fn rotation_with_a_key_file_installs_the_new_key() {
     let value = reopened.get("OpenAiApiKey").unwrap().unwrap();
     assert!(value.expose_secret() == CANARY);
     assert!(!reopened.verify().unwrap().rotation_pending);
+}
+
+/// A sink that records reads and fails on everything else, as a full disk does by the time a
+/// write's event comes.
+struct FailsAfterWrites;
+
+impl vox_clavis::AuditSink for FailsAfterWrites {
+    fn record(&self, event: &vox_clavis::AuditEvent) -> std::io::Result<()> {
+        match event.action {
+            Action::VaultPut | Action::VaultDelete => Err(std::io::Error::other("disk full")),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Issue 17, case 2: when the audit append fails after the vault was written, the error says
+/// the change happened (it used to be the same `Error::Audit` as a change that did not).
+#[test]
+fn an_audit_failure_after_a_write_is_reported_as_such() {
+    let (_dir, vault, _) = new_vault();
+    let vault = vault.with_audit(Arc::new(FailsAfterWrites));
+    let err = vault
+        .put("OpenAiApiKey", &SecretString::from(CANARY))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::AuditAfterWrite { action: "put", .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("was written"), "{err}");
+    assert_eq!(
+        get(&vault, "OpenAiApiKey").unwrap().as_deref(),
+        Some(CANARY)
+    );
+    let err = vault.delete("OpenAiApiKey").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::AuditAfterWrite {
+                action: "delete",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(!vault.contains("OpenAiApiKey").unwrap());
+}
+
+/// Issue 17, case 7: an older copy of the whole vault file, put back by someone holding the
+/// file alone, is refused once the vault reports to a keyed audit log (whose head records the
+/// highest generation). A restore from a snapshot continues past it and is accepted.
+#[test]
+fn a_rolled_back_vault_file_is_refused() {
+    let (dir, vault, _) = new_vault();
+    let log = dir.path().join("audit.jsonl");
+    let audit_key = Kek::generate();
+    let sink = Arc::new(vox_clavis::JsonlSink::open_keyed(&log, &audit_key).unwrap());
+    let vault = vault.with_audit(sink.clone());
+    vault
+        .put("OpenAiApiKey", &SecretString::from(CANARY_ALIAS))
+        .unwrap();
+    let old = std::fs::read(vault.path()).unwrap();
+    vault.snapshot(dir.path().join("s.json")).unwrap();
+    vault
+        .put("OpenAiApiKey", &SecretString::from(CANARY))
+        .unwrap();
+    vault.delete("GithubToken").unwrap();
+
+    std::fs::write(vault.path(), &old).unwrap();
+    let err = vault.get("OpenAiApiKey").unwrap_err();
+    assert!(matches!(err, Error::Rollback { .. }), "{err}");
+    assert!(!format!("{err} {err:?}").contains(CANARY_ALIAS));
+    assert!(vault.put("x", &SecretString::from("y")).is_err());
+
+    vault.restore(dir.path().join("s.json")).unwrap();
+    assert_eq!(
+        get(&vault, "OpenAiApiKey").unwrap().as_deref(),
+        Some(CANARY_ALIAS)
+    );
+
+    // The head keeps a generation per vault: a younger vault on the same log is no rollback.
+    let other = Vault::create(
+        dir.path().join("other.json"),
+        StaticKey::new(Kek::generate()),
+    )
+    .unwrap()
+    .with_audit(sink);
+    other.put("a", &SecretString::from("b")).unwrap();
+    assert!(get(&other, "a").unwrap().is_some());
+    vox_clavis::audit::verify_keyed(&log, &audit_key).unwrap();
 }

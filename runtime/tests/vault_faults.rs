@@ -59,32 +59,49 @@ fn files_in(dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
+type Hook = Arc<dyn Fn(FaultPoint) -> std::io::Result<()> + Send + Sync>;
+
 /// Interrupts a rotation at its first, second, ... fault point until one runs through, and
 /// after each interruption checks: the key provider holds the old or the new key; the vault
 /// opens with that key (what the next process will use) and with the old or the new one; the
-/// next write settles the rotation and removes the crashed writer's temporary file; all values
-/// are intact; and rotating again works.
-#[test]
-fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
+/// next write settles the rotation and removes every temporary file (a key file's would hold a
+/// key); all values are intact; and rotating again works. `provider` makes the vault (three
+/// records) in a fresh directory and returns the provider, given the fault hook for it.
+fn interrupt_every_step(
+    provider: impl Fn(&Path, Hook) -> Arc<dyn KeyProvider>,
+    files: &[&str],
+) -> Vec<FaultPoint> {
     let expected: Vec<_> = (0..3)
         .map(|i| (format!("secret-{i}"), format!("value-{i}")))
         .collect();
     let mut interrupted_at = Vec::new();
     for n in 1.. {
-        let (dir, path, key) = vault_with_key_file();
-        let old = KeyFile::new(&key).load().unwrap();
-        let new = Kek::generate();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.json");
         let calls = Arc::new(AtomicUsize::new(0));
         let hit = Arc::new(Mutex::new(None));
         let (calls2, hit2) = (calls.clone(), hit.clone());
-        let vault = Vault::new(&path, KeyFile::new(&key)).with_fault_hook(move |point| {
-            if calls2.fetch_add(1, Ordering::SeqCst) + 1 == n {
+        let armed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let armed2 = armed.clone();
+        let hook: Hook = Arc::new(move |point| {
+            if armed2.load(Ordering::SeqCst) && calls2.fetch_add(1, Ordering::SeqCst) + 1 == n {
                 *hit2.lock().unwrap() = Some(point);
                 return Err(std::io::Error::other("injected crash"));
             }
             Ok(())
         });
+        let keys = provider(dir.path(), hook.clone());
+        let seed = Vault::create(&path, keys.clone()).unwrap();
+        for (id, value) in &expected {
+            seed.put(id, &SecretString::from(value.as_str())).unwrap();
+        }
+        let old = keys.load().unwrap();
+        let new = Kek::generate();
+        let hook2 = hook.clone();
+        let vault = Vault::new(&path, keys.clone()).with_fault_hook(move |p| hook2(p));
+        armed.store(true, Ordering::SeqCst);
         let result = vault.rotate_kek(new.clone());
+        armed.store(false, Ordering::SeqCst);
         let Some(point) = *hit.lock().unwrap() else {
             result.unwrap();
             break;
@@ -96,10 +113,9 @@ fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
         interrupted_at.push(point);
         let case = format!("interrupted at step {n} ({point:?})");
 
-        let installed = KeyFile::new(&key).load().unwrap().id();
+        let installed = keys.load().unwrap().id();
         assert!(installed == old.id() || installed == new.id(), "{case}");
-        let fresh =
-            Vault::open(&path, KeyFile::new(&key)).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let fresh = Vault::open(&path, keys.clone()).unwrap_or_else(|e| panic!("{case}: {e}"));
         assert_eq!(values(&fresh).unwrap(), expected, "{case}");
         let with_old = Vault::new(&path, StaticKey::new(old.clone()))
             .verify()
@@ -114,15 +130,28 @@ fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
         assert_eq!(values(&fresh).unwrap().len(), 4, "{case}");
         assert_eq!(
             files_in(dir.path()),
-            ["kek", "vault.json", "vault.json.lock"]
-                .map(String::from)
-                .into(),
+            files.iter().map(|f| f.to_string()).collect(),
             "{case}"
         );
         fresh.rotate_kek(Kek::generate()).unwrap();
         assert_eq!(values(&fresh).unwrap().len(), 4, "{case}");
     }
-    // Every step of both writes and the key installation was interrupted once.
+    interrupted_at
+}
+
+/// With a key file, whose own write is interrupted at each of its steps too.
+#[test]
+fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
+    let interrupted_at = interrupt_every_step(
+        |dir, hook| {
+            let key = dir.join("kek");
+            KeyFile::create(&key).unwrap();
+            Arc::new(KeyFile::new(&key).with_fault_hook(move |p| hook(p)))
+        },
+        &["kek", "vault.json", "vault.json.lock"],
+    );
+    // Every step of both vault writes, the key file's write and the key installation was
+    // interrupted once.
     use FaultPoint::*;
     assert_eq!(
         interrupted_at,
@@ -132,6 +161,9 @@ fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
             BeforeRename,
             BeforeDirSync,
             RotationStaged,
+            PartlyWritten,
+            BeforeRename,
+            BeforeDirSync,
             RotationKeyStored,
             PartlyWritten,
             BeforeRename,
@@ -140,19 +172,41 @@ fn rotation_interrupted_at_every_step_leaves_the_vault_readable() {
     );
 }
 
-/// The same for a provider that cannot store keys (an environment variable): the rotation
-/// still completes in the vault, and an interruption leaves it readable with the old key.
+/// With the OS keyring (keyring-core's mock store; a keyring entry cannot be half-written).
 #[test]
-fn rotation_with_a_read_only_provider() {
-    struct ReadOnly(Kek);
-    impl KeyProvider for ReadOnly {
-        fn describe(&self) -> String {
-            "read-only key".into()
-        }
-        fn load(&self) -> Result<Kek, Error> {
-            Ok(self.0.clone())
-        }
+fn rotation_with_the_keyring_interrupted_at_every_step_leaves_the_vault_readable() {
+    let interrupted_at = interrupt_every_step(
+        |_, _| {
+            let store: Arc<keyring_core::CredentialStore> =
+                keyring_core::mock::Store::new().unwrap();
+            let keys = vox_clavis::KeyringKey::in_store(store, "vox-clavis", "vault");
+            keys.store(&Kek::generate()).unwrap();
+            Arc::new(keys)
+        },
+        &["vault.json", "vault.json.lock"],
+    );
+    assert_eq!(interrupted_at.len(), 9, "{interrupted_at:?}");
+}
+
+/// A provider that cannot store a new key, as [`vox_clavis::EnvKey`] cannot.
+struct ReadOnly(Kek);
+
+impl KeyProvider for ReadOnly {
+    fn describe(&self) -> String {
+        "read-only key".into()
     }
+    fn load(&self) -> Result<Kek, Error> {
+        Ok(self.0.clone())
+    }
+}
+
+/// Issue 17, case 1: with a provider that cannot store the new key, `rotate_kek` refuses and
+/// changes nothing (it used to drop the new key and leave a vault nobody could open). The
+/// two-phase rotation hands the key back after wrapping every data key under both keys, and
+/// drops the old wrapping only when the caller confirms with the new key; an interruption in
+/// between leaves the vault readable with the old key, and the next write settles back on it.
+#[test]
+fn rotation_with_a_read_only_provider_refuses_or_goes_in_two_phases() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault.json");
     let old = Kek::generate();
@@ -161,12 +215,32 @@ fn rotation_with_a_read_only_provider() {
         .unwrap()
         .with_audit(Arc::new(sink.clone()));
     vault.put("a", &SecretString::from("value")).unwrap();
+
+    let before = std::fs::read(&path).unwrap();
+    let err = vault.rotate_kek(Kek::generate()).unwrap_err();
+    assert!(matches!(err, Error::Key { .. }), "{err}");
+    assert!(
+        err.to_string().contains("cannot store") && err.to_string().contains("stage_rotation"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "a refused rotation writes nothing"
+    );
+    let refused = sink.events().pop().unwrap();
+    assert_eq!(
+        (refused.action, refused.outcome),
+        (vox_clavis::Action::RotateKek, vox_clavis::Outcome::Denied)
+    );
+
+    // Interrupted after staging: the old key still opens it, and a write settles back on it.
     let interrupted =
         Vault::new(&path, ReadOnly(old.clone())).with_fault_hook(|point| match point {
-            FaultPoint::RotationKeyStored => Err(std::io::Error::other("injected crash")),
+            FaultPoint::RotationStaged => Err(std::io::Error::other("injected crash")),
             _ => Ok(()),
         });
-    assert!(interrupted.rotate_kek(Kek::generate()).is_err());
+    assert!(interrupted.stage_rotation(Kek::generate()).is_err());
     assert!(vault.get("a").unwrap().unwrap().expose_secret() == "value");
     vault.put("b", &SecretString::from("value")).unwrap();
     assert!(
@@ -179,20 +253,34 @@ fn rotation_with_a_read_only_provider() {
         .find(|e| e.action == vox_clavis::Action::RecoverRotation);
     assert!(recovered.is_some_and(|e| e.detail.unwrap().contains(&old.id())));
 
-    let new = Kek::generate();
-    vault.rotate_kek(new.clone()).unwrap();
-    assert!(
-        matches!(vault.verify(), Err(Error::WrongKey { .. })),
-        "the old key no longer opens it"
-    );
+    // Staged: both keys open it until the caller confirms with the key it was handed.
+    let staged = vault.stage_rotation(Kek::generate()).unwrap();
     assert_eq!(
-        Vault::open(&path, ReadOnly(new))
+        (staged.from.as_str(), staged.records),
+        (old.id().as_str(), 2)
+    );
+    assert!(!format!("{staged:?}").contains(staged.kek().to_base64().expose_secret()));
+    let new = staged.into_kek();
+    assert!(vault.verify().unwrap().rotation_pending);
+    assert_eq!(
+        Vault::open(&path, ReadOnly(new.clone()))
             .unwrap()
             .verify()
             .unwrap()
             .records,
         2
     );
+    let err = vault.commit_rotation(&Kek::generate()).unwrap_err();
+    assert!(err.to_string().contains("no rotation to key id"), "{err}");
+    let rotation = vault.commit_rotation(&new).unwrap();
+    assert_eq!((rotation.to.clone(), rotation.records), (new.id(), 2));
+    assert!(
+        matches!(vault.verify(), Err(Error::WrongKey { .. })),
+        "the old key no longer opens it"
+    );
+    let reopened = Vault::open(&path, ReadOnly(new)).unwrap();
+    let report = reopened.verify().unwrap();
+    assert!(report.records == 2 && !report.rotation_pending);
 }
 
 /// Reads the child's output until a line containing `prefix` (the test harness may have
@@ -218,7 +306,7 @@ fn child_env<'a>(path: &'a Path, key: &'a Path) -> [(&'static str, &'a Path); 2]
 
 /// A writer process killed at each step of a write: before the rename the previous state is
 /// intact, after it the new one is complete; never a mix. The dead writer's lock is released
-/// and its temporary file is removed by the next writer.
+/// and its temporary file is removed by the next open.
 #[test]
 fn a_writer_killed_mid_write_leaves_the_previous_state_intact() {
     for (point, expect_new) in [
@@ -236,8 +324,24 @@ fn a_writer_killed_mid_write_leaves_the_previous_state_intact() {
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         wait_for(&mut lines, READY);
         kill(child);
+        if !expect_new {
+            assert!(
+                files_in(dir.path())
+                    .iter()
+                    .any(|f| f.starts_with(".vault.json.tmp.")),
+                "killed at {point}"
+            );
+        }
 
+        // Opening cleans up after the dead writer (its lock died with it).
         let vault = Vault::open(&path, KeyFile::new(&key)).unwrap();
+        assert_eq!(
+            files_in(dir.path()),
+            ["kek", "vault.json", "vault.json.lock"]
+                .map(String::from)
+                .into(),
+            "killed at {point}"
+        );
         let value = vault.get("secret-0").unwrap().unwrap();
         let expected = if expect_new {
             "value-from-child"
@@ -249,15 +353,7 @@ fn a_writer_killed_mid_write_leaves_the_previous_state_intact() {
             "killed at {point}: wrong value"
         );
         assert_eq!(vault.verify().unwrap().records, 3, "killed at {point}");
-        if !expect_new {
-            assert!(
-                files_in(dir.path())
-                    .iter()
-                    .any(|f| f.starts_with(".vault.json.tmp.")),
-                "killed at {point}"
-            );
-        }
-        // The lock died with the child: this write does not block, and it cleans up.
+        // The lock died with the child: this write does not block.
         vault.put("secret-1", &SecretString::from("later")).unwrap();
         assert_eq!(
             files_in(dir.path()),
@@ -382,5 +478,30 @@ fn child_entry() {
         }
     } else {
         panic!("unknown child role {role}");
+    }
+}
+
+/// A key file write that fails before its rename removes its temporary copy of the key at once
+/// (not only on the next open), and the old key stays in place.
+#[test]
+fn a_failed_key_file_write_leaves_no_copy_of_the_key() {
+    for point in [FaultPoint::PartlyWritten, FaultPoint::BeforeRename] {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("kek");
+        let old = KeyFile::create(&key).unwrap().load().unwrap();
+        let failing = KeyFile::new(&key).with_fault_hook(move |at| {
+            if at == point {
+                Err(std::io::Error::other("disk full"))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(failing.store(&Kek::generate()).is_err(), "{point:?}");
+        assert_eq!(files_in(dir.path()), ["kek".to_owned()].into(), "{point:?}");
+        assert_eq!(
+            KeyFile::new(&key).load().unwrap().id(),
+            old.id(),
+            "{point:?}"
+        );
     }
 }

@@ -3,8 +3,8 @@
 //!
 //! An event names the action, the secret's id, the source and the actor; it has no field that
 //! could hold a value, so a sink cannot leak one. Sinks are pluggable ([`AuditSink`]); the
-//! [`JsonlSink`] chains each line to the previous one's hash so an edited or deleted line is
-//! detected by [`verify_chain`].
+//! [`JsonlSink`] chains each line to the previous one, keyed with an HMAC and an authenticated
+//! head so that whoever can write the file still cannot rewrite it unnoticed ([`verify_keyed`]).
 
 mod jsonl;
 mod time;
@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-pub use jsonl::{ChainError, ChainSummary, JsonlSink, verify_chain};
+pub use jsonl::{ChainError, ChainSummary, JsonlSink, verify_chain, verify_keyed};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +27,12 @@ pub enum Action {
     VaultPut,
     /// A vault record was deleted.
     VaultDelete,
+    /// The vault's ids were listed.
+    VaultList,
+    /// Whether the vault holds an id was asked.
+    VaultContains,
+    /// Every record of the vault was decrypted to check it.
+    VaultVerify,
     /// The vault's key-encryption key was rotated.
     RotateKek,
     /// An interrupted key rotation was finished or rolled back.
@@ -75,6 +81,16 @@ pub struct AuditEvent {
     /// More context: the remediation of a warning, the key ids of a rotation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Why, if the program said (`with_reason`, `resolve_with_reason`): a ticket, a job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The vault file of a vault action (its canonical path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault: Option<String>,
+    /// The vault's generation after a vault action: a keyed log's head keeps the highest of
+    /// each vault, so an older copy of the vault file is refused later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<u64>,
 }
 
 impl AuditEvent {
@@ -88,6 +104,9 @@ impl AuditEvent {
             source: None,
             actor: None,
             detail: None,
+            reason: None,
+            vault: None,
+            generation: None,
         }
     }
 
@@ -114,12 +133,34 @@ impl AuditEvent {
         self.detail = Some(detail.into());
         self
     }
+
+    /// Sets the reason.
+    pub fn reason(mut self, reason: Option<&str>) -> Self {
+        self.reason = reason.map(str::to_owned);
+        self
+    }
+
+    /// Sets the vault file and its generation.
+    pub fn vault(mut self, vault: impl Into<String>, generation: u64) -> Self {
+        self.vault = Some(vault.into());
+        self.generation = Some(generation);
+        self
+    }
 }
 
 /// Where audit events go.
 pub trait AuditSink: Send + Sync {
     /// Records one event. An error means the event was not recorded.
     fn record(&self, event: &AuditEvent) -> std::io::Result<()>;
+
+    /// The highest generation of the vault file `vault` (as [`AuditEvent::vault`] names it)
+    /// that this sink has recorded where the vault file's holder cannot reset it (a keyed
+    /// log's head), or `None` if it keeps none. A vault with this sink refuses a file older
+    /// than that: a rollback.
+    fn vault_generation(&self, vault: &str) -> std::io::Result<Option<u64>> {
+        let _ = vault;
+        Ok(None)
+    }
 }
 
 /// Keeps events in memory: for tests, and for programs that forward them elsewhere.
@@ -148,16 +189,21 @@ impl AuditSink for MemorySink {
     }
 }
 
-/// The sink and actor a resolver or vault reports to.
+/// The sink, actor and default reason a resolver or vault reports with.
 #[derive(Clone, Default)]
 pub(crate) struct Auditor {
     pub sink: Option<Arc<dyn AuditSink>>,
     pub actor: Option<String>,
+    pub reason: Option<String>,
 }
 
 impl Auditor {
-    /// Stamps the actor on `event` and records it.
-    pub fn emit(&self, event: AuditEvent) -> std::io::Result<()> {
+    /// Stamps the actor (and the default reason, unless the event has one) on `event` and
+    /// records it.
+    pub fn emit(&self, mut event: AuditEvent) -> std::io::Result<()> {
+        if event.reason.is_none() {
+            event.reason = self.reason.clone();
+        }
         match &self.sink {
             Some(sink) => sink.record(&event.actor(self.actor.as_deref())),
             None => Ok(()),

@@ -33,7 +33,10 @@ pub trait SecretSource: Send + Sync {
     fn name(&self) -> &'static str;
 
     /// The secret's value, or `None` if this source does not have it. An `Err` is a failure of
-    /// the source itself (unreachable, locked); its text must never contain a value.
+    /// the source itself (unreachable, locked). Its text should never contain a value; if it
+    /// does (a client that echoes the request), the resolver masks every value it knows (those
+    /// it resolved and those in the inventory's variables) before the text goes anywhere. A
+    /// value it has never seen it cannot recognize.
     fn fetch(&self, spec: &SecretSpec) -> Result<Option<SecretString>, String>;
 
     /// Whether the source has the secret, without handing out the value. The default fetches

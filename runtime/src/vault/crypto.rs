@@ -119,6 +119,16 @@ pub(crate) fn derive(kek: &[u8; KEY_LEN]) -> DerivedKeys {
     }
 }
 
+/// The audit chain's MAC key from a KEK (HKDF-SHA-256 under its own salt, so it never equals
+/// a vault key derived from the same KEK).
+pub(crate) fn audit_key(kek: &[u8; KEY_LEN]) -> KeyBytes {
+    let hkdf = Hkdf::<Sha256>::new(Some(b"vox-clavis audit v1"), kek);
+    let mut key = Zeroizing::new([0u8; KEY_LEN]);
+    hkdf.expand(b"audit chain mac", key.as_mut())
+        .expect("32 bytes is a valid HKDF-SHA-256 output length");
+    key
+}
+
 /// HMAC-SHA-256 of `message` under `key`.
 pub(crate) fn mac(key: &[u8; KEY_LEN], message: &[u8]) -> [u8; 32] {
     let mut mac =

@@ -90,6 +90,13 @@ pub trait KeyProvider: Send + Sync {
             reason: "this provider cannot store a new key; install it yourself".to_owned(),
         })
     }
+
+    /// Removes what a `store` killed half-way left behind (a key file's temporary copy, which
+    /// holds a valid key). The vault calls it with its writers' lock held, when it opens and
+    /// before each write, so no live `store` of a rotation is running.
+    fn recover(&self) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// The key from an environment variable holding its base64 (for CI, where the key is a
@@ -135,15 +142,36 @@ impl KeyProvider for EnvKey {
 
 /// The key in a file holding its base64, readable by its owner only (mode 0600, checked on
 /// every load on Unix).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct KeyFile {
     path: PathBuf,
+    faults: store::Faults,
+}
+
+impl std::fmt::Debug for KeyFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyFile").field("path", &self.path).finish()
+    }
 }
 
 impl KeyFile {
     /// Uses the key file at `path`.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        KeyFile { path: path.into() }
+        KeyFile {
+            path: path.into(),
+            faults: store::Faults::none(),
+        }
+    }
+
+    /// Calls `hook` at each [`super::FaultPoint`] of writing the key file; an error aborts
+    /// the write there. For tests only.
+    #[cfg(feature = "fault-injection")]
+    pub fn with_fault_hook(
+        mut self,
+        hook: impl Fn(super::FaultPoint) -> std::io::Result<()> + Send + Sync + 'static,
+    ) -> Self {
+        self.faults.hook = Some(std::sync::Arc::new(hook));
+        self
     }
 
     /// Creates the key file at `path` with a fresh key, mode 0600. Fails if it exists.
@@ -203,8 +231,13 @@ impl KeyProvider for KeyFile {
         let encoded = kek.to_base64();
         let mut text = Zeroizing::new(encoded.expose_secret().to_owned());
         text.push('\n');
-        store::write_atomic(&self.path, text.as_bytes(), &store::Faults::none())
+        store::write_atomic(&self.path, text.as_bytes(), &self.faults)
             .map_err(|e| Error::io("write the key file", &self.path, e))
+    }
+
+    fn recover(&self) -> Result<(), Error> {
+        store::remove_stale_temps(&self.path)
+            .map_err(|e| Error::io("remove a stale temporary key file beside", &self.path, e))
     }
 }
 
@@ -251,6 +284,9 @@ impl<P: KeyProvider + ?Sized> KeyProvider for std::sync::Arc<P> {
     }
     fn store(&self, kek: &Kek) -> Result<(), Error> {
         (**self).store(kek)
+    }
+    fn recover(&self) -> Result<(), Error> {
+        (**self).recover()
     }
 }
 

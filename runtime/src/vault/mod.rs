@@ -16,20 +16,28 @@
 //! - **KEK rotation never strands the vault.** Data keys are first wrapped under both KEKs, then
 //!   the new KEK is installed, then the old wrapping is dropped; a crash between any two steps
 //!   leaves a vault that opens with the old key or the new one, and the next write finishes (or
-//!   rolls back) the rotation towards whichever key the provider gives.
+//!   rolls back) the rotation towards whichever key the provider gives. A provider that cannot
+//!   store the new key is refused; it rotates in two phases that hand the key back
+//!   (`stage_rotation`, `commit_rotation`).
+//! - **No key copy outlives a crash.** Temporary files are 0600, removed on every error path,
+//!   and removed by the next open or write after a process was killed.
 //!
 //! A whole file replaced by an older copy of itself is, alone, indistinguishable from the
-//! original; keep [`VerifyReport::generation`] (or the audit log's head) elsewhere to catch it.
+//! original. A vault on a keyed audit log refuses it ([`Error::Rollback`]): the log's
+//! authenticated head keeps the highest generation of each vault. Without one, keep
+//! [`VerifyReport::generation`] elsewhere.
 
 pub(crate) mod crypto;
 mod format;
 mod key;
 #[cfg(feature = "keyring")]
 mod keyring;
-mod store;
+mod rotate;
+pub(crate) mod store;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
@@ -43,14 +51,17 @@ use format::{Record, SnapshotFile, VaultFile, WrappedKey, b64, unb64};
 pub use key::{DEFAULT_KEK_VAR, EnvKey, Kek, KeyFile, KeyProvider, StaticKey};
 #[cfg(feature = "keyring")]
 pub use keyring::KeyringKey;
+pub use rotate::{Rotation, StagedRotation};
 pub use store::FaultPoint;
-
 /// A vault file and the key provider that opens it.
 pub struct Vault {
     path: PathBuf,
     keys: Box<dyn KeyProvider>,
     audit: Auditor,
     faults: store::Faults,
+    /// The generation last read or written, stamped on audit events: a keyed log's head keeps
+    /// the highest, which is what catches a rollback of the whole file.
+    generation: AtomicU64,
 }
 
 impl std::fmt::Debug for Vault {
@@ -86,17 +97,6 @@ pub struct SnapshotInfo {
     pub records: usize,
 }
 
-/// A key rotation that completed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rotation {
-    /// The public id of the old key.
-    pub from: String,
-    /// The public id of the new key.
-    pub to: String,
-    /// How many data keys were re-wrapped.
-    pub records: usize,
-}
-
 impl Vault {
     /// A handle on the vault at `path`; touches nothing until used.
     pub fn new(path: impl Into<PathBuf>, keys: impl KeyProvider + 'static) -> Self {
@@ -105,6 +105,7 @@ impl Vault {
             keys: Box::new(keys),
             audit: Auditor::default(),
             faults: store::Faults::none(),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -132,6 +133,12 @@ impl Vault {
     /// Opens the vault at `path`, checking that the provider's key opens it.
     pub fn open(path: impl Into<PathBuf>, keys: impl KeyProvider + 'static) -> Result<Self, Error> {
         let vault = Vault::new(path, keys);
+        // Clean up after a writer or a rotation killed half-way, unless another writer is at
+        // work (it cleans up itself).
+        if let Some(_lock) = store::try_lock(&vault.path) {
+            vault.keys.recover()?;
+            store::remove_stale_temps(&vault.path).map_err(|e| vault.io_error(e))?;
+        }
         let derived = vault.derived()?;
         vault.load(&derived)?;
         Ok(vault)
@@ -149,8 +156,15 @@ impl Vault {
         self
     }
 
-    /// Calls `hook` at each [`FaultPoint`]; an error aborts the operation there as a crash
-    /// would. For tests only.
+    /// Says why in every audit event of this handle (a ticket, a job name).
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.audit.reason = Some(reason.into());
+        self
+    }
+
+    /// Calls `hook` at each [`FaultPoint`]; an error aborts the operation there (as an I/O
+    /// error would: nothing already written is undone), and a hook that blocks lets a test kill
+    /// the process there. For tests only.
     #[cfg(feature = "fault-injection")]
     pub fn with_fault_hook(
         mut self,
@@ -174,7 +188,8 @@ impl Vault {
             file.records.insert(id.to_owned(), record);
             Ok(version)
         })?;
-        self.emit(
+        self.emit_after_write(
+            "put",
             AuditEvent::new(Action::VaultPut, Outcome::Ok)
                 .id(id)
                 .source("vault"),
@@ -206,7 +221,8 @@ impl Vault {
         } else {
             Outcome::Missing
         };
-        self.emit(
+        self.emit_after_write(
+            "delete",
             AuditEvent::new(Action::VaultDelete, outcome)
                 .id(id)
                 .source("vault"),
@@ -217,13 +233,26 @@ impl Vault {
     /// The ids stored, sorted. Never values.
     pub fn list(&self) -> Result<Vec<String>, Error> {
         let derived = self.derived()?;
-        Ok(self.load(&derived)?.records.into_keys().collect())
+        let ids: Vec<String> = self.load(&derived)?.records.into_keys().collect();
+        self.emit(
+            AuditEvent::new(Action::VaultList, Outcome::Ok)
+                .source("vault")
+                .detail(format!("{} ids", ids.len())),
+        )?;
+        Ok(ids)
     }
 
     /// Whether `id` is stored, without decrypting it.
     pub fn contains(&self, id: &str) -> Result<bool, Error> {
         let derived = self.derived()?;
-        Ok(self.load(&derived)?.records.contains_key(id))
+        let found = self.load(&derived)?.records.contains_key(id);
+        let outcome = if found { Outcome::Ok } else { Outcome::Missing };
+        self.emit(
+            AuditEvent::new(Action::VaultContains, outcome)
+                .id(id)
+                .source("vault"),
+        )?;
+        Ok(found)
     }
 
     /// Decrypts every record: proves the whole vault opens with the provider's key.
@@ -233,82 +262,17 @@ impl Vault {
         for (id, record) in &file.records {
             self.open_record(id, record, &derived)?;
         }
+        self.emit(
+            AuditEvent::new(Action::VaultVerify, Outcome::Ok)
+                .source("vault")
+                .detail(format!("{} records decrypt", file.records.len())),
+        )?;
         Ok(VerifyReport {
             records: file.records.len(),
             generation: file.generation,
             key_id: derived.id.clone(),
             rotation_pending: file.seals.len() > 1,
         })
-    }
-
-    /// Re-wraps every data key under `new` and installs it with the key provider.
-    ///
-    /// Three durable steps, under the writers' lock: wrap every data key under both keys;
-    /// [`KeyProvider::store`] the new key (skipped by providers that cannot, such as
-    /// [`EnvKey`]: install the new key there yourself); drop the old wrapping. Interrupted at
-    /// any point, the vault opens with the old key or the new one, and the next write settles it
-    /// on whichever key the provider then gives.
-    pub fn rotate_kek(&self, new: Kek) -> Result<Rotation, Error> {
-        let _lock = self.lock()?;
-        let old = self.derived()?;
-        let new_derived = crypto::derive(new.bytes());
-        if new_derived.id == old.id {
-            return Err(Error::Key {
-                provider: self.keys.describe(),
-                reason: "the new key is the current key".to_owned(),
-            });
-        }
-        let mut file = self.load(&old)?;
-        self.faults
-            .at(FaultPoint::Locked)
-            .map_err(|e| self.io_error(e))?;
-        let settled = self.settle(&mut file, &old);
-
-        // Step 1: every data key wrapped under both keys.
-        for (id, record) in file.records.iter_mut() {
-            let data_key = self.unwrap_key(id, record, &old)?;
-            record.keys.insert(
-                new_derived.id.clone(),
-                wrap_key(id, record.version, &data_key, &new_derived),
-            );
-        }
-        file.generation += 1;
-        reseal(&mut file, &[&old, &new_derived]);
-        self.write(&file)?;
-        if let Some(event) = settled {
-            self.emit(event)?;
-        }
-        self.faults
-            .at(FaultPoint::RotationStaged)
-            .map_err(|e| self.io_error(e))?;
-
-        // Step 2: the provider gives the new key from now on.
-        if self.keys.can_store() {
-            self.keys.store(&new)?;
-        }
-        self.faults
-            .at(FaultPoint::RotationKeyStored)
-            .map_err(|e| self.io_error(e))?;
-
-        // Step 3: only the new key opens it.
-        for record in file.records.values_mut() {
-            record.keys.retain(|kek_id, _| *kek_id == new_derived.id);
-        }
-        file.generation += 1;
-        reseal(&mut file, &[&new_derived]);
-        self.write(&file)?;
-
-        let rotation = Rotation {
-            from: old.id.clone(),
-            to: new_derived.id.clone(),
-            records: file.records.len(),
-        };
-        self.emit(
-            AuditEvent::new(Action::RotateKek, Outcome::Ok)
-                .source("vault")
-                .detail(format!("key id {} -> {}", rotation.from, rotation.to)),
-        )?;
-        Ok(rotation)
     }
 
     /// Writes a copy of the vault (still encrypted) to `to`, after checking that every record
@@ -333,7 +297,8 @@ impl Vault {
         text.push(b'\n');
         store::write_atomic(to, &text, &store::Faults::none())
             .map_err(|e| Error::io("write the snapshot", to, e))?;
-        self.emit(
+        self.emit_after_write(
+            "snapshot",
             AuditEvent::new(Action::Snapshot, Outcome::Ok)
                 .source("vault")
                 .detail(format!("to {} sha256 {sha256}", to.display())),
@@ -381,6 +346,8 @@ impl Vault {
             .ok()
             .and_then(|b| parse(&self.path, &b).ok())
             .map_or(0, |f| f.generation);
+        // Past whatever the audit head recorded too: a restore is not a rollback.
+        let current = current.max(self.recorded_generation()?.unwrap_or(0));
         let info = SnapshotInfo {
             sha256: snapshot.sha256,
             generation: file.generation,
@@ -392,7 +359,8 @@ impl Vault {
         file.generation = current.max(file.generation) + 1;
         reseal(&mut file, &[&derived]);
         self.write(&file)?;
-        self.emit(
+        self.emit_after_write(
+            "restore",
             AuditEvent::new(Action::Restore, Outcome::Ok)
                 .source("vault")
                 .detail(format!("from {} sha256 {}", from.display(), info.sha256)),
@@ -425,7 +393,40 @@ impl Vault {
     }
 
     fn emit(&self, event: AuditEvent) -> Result<(), Error> {
+        let event = event.vault(self.audit_name(), self.generation.load(Ordering::SeqCst));
         self.audit.emit(event).map_err(Error::Audit)
+    }
+
+    /// Records the event of a change that is already durable: a failure says so, so the caller
+    /// neither retries the change nor believes it did not happen.
+    fn emit_after_write(&self, action: &'static str, event: AuditEvent) -> Result<(), Error> {
+        self.emit(event).map_err(|e| match e {
+            Error::Audit(source) => Error::AuditAfterWrite { action, source },
+            other => other,
+        })
+    }
+
+    /// The highest generation the audit sink recorded, if it keeps one.
+    fn recorded_generation(&self) -> Result<Option<u64>, Error> {
+        match &self.audit.sink {
+            Some(sink) => sink
+                .vault_generation(&self.audit_name())
+                .map_err(Error::Audit),
+            None => Ok(None),
+        }
+    }
+
+    /// The vault as audit events and a keyed log's head name it: its canonical path, so two
+    /// handles on one file agree however they spelled it.
+    fn audit_name(&self) -> String {
+        let dir = match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        match (std::fs::canonicalize(dir), self.path.file_name()) {
+            (Ok(dir), Some(name)) => dir.join(name).display().to_string(),
+            _ => self.path.display().to_string(),
+        }
     }
 
     fn read_bytes(&self) -> Result<Vec<u8>, Error> {
@@ -436,6 +437,16 @@ impl Vault {
     fn load(&self, derived: &DerivedKeys) -> Result<VaultFile, Error> {
         let file = parse(&self.path, &self.read_bytes()?)?;
         self.check(&file, derived)?;
+        if let Some(recorded) = self.recorded_generation()?
+            && file.generation < recorded
+        {
+            return Err(Error::Rollback {
+                path: self.path.clone(),
+                found: file.generation,
+                recorded,
+            });
+        }
+        self.generation.store(file.generation, Ordering::SeqCst);
         Ok(file)
     }
 
@@ -490,43 +501,18 @@ impl Vault {
         reseal(&mut file, &[&derived]);
         self.write(&file)?;
         if let Some(event) = settled {
-            self.emit(event)?;
+            self.emit_after_write("settle a rotation", event)?;
         }
         Ok(out)
     }
 
-    /// Finishes (or rolls back) an interrupted rotation in memory: keeps only the wrapping of
-    /// the key the provider gives now, which is the key every later reader will use. Returns
-    /// the audit event to record once the result is written.
-    fn settle(&self, file: &mut VaultFile, derived: &DerivedKeys) -> Option<AuditEvent> {
-        if file.seals.len() <= 1 {
-            return None;
-        }
-        let dropped: Vec<String> = file
-            .seals
-            .keys()
-            .filter(|id| **id != derived.id)
-            .cloned()
-            .collect();
-        for record in file.records.values_mut() {
-            record.keys.retain(|kek_id, _| *kek_id == derived.id);
-        }
-        file.seals.retain(|kek_id, _| *kek_id == derived.id);
-        Some(
-            AuditEvent::new(Action::RecoverRotation, Outcome::Ok)
-                .source("vault")
-                .detail(format!(
-                    "interrupted rotation settled on key id {}; dropped key id {}",
-                    derived.id,
-                    dropped.join(", ")
-                )),
-        )
-    }
-
     fn write(&self, file: &VaultFile) -> Result<(), Error> {
+        self.keys.recover()?;
         store::remove_stale_temps(&self.path).map_err(|e| self.io_error(e))?;
         store::write_atomic(&self.path, &file.to_bytes(), &self.faults)
-            .map_err(|e| self.io_error(e))
+            .map_err(|e| self.io_error(e))?;
+        self.generation.store(file.generation, Ordering::SeqCst);
+        Ok(())
     }
 
     fn unwrap_key(

@@ -44,8 +44,9 @@ impl Faults {
         Faults::default()
     }
 
-    /// Runs the hook at `point`: an error aborts the operation there, as a crash would (nothing
-    /// is cleaned up), and a hook that blocks lets a test kill the process at that point.
+    /// Runs the hook at `point`: an error aborts the operation there as an I/O error would (a
+    /// write's temporary file is removed, nothing else is undone), and a hook that blocks lets
+    /// a test kill the process at that point, leaving everything as a crash does.
     #[cfg_attr(not(feature = "fault-injection"), inline(always))]
     pub fn at(&self, point: FaultPoint) -> io::Result<()> {
         #[cfg(feature = "fault-injection")]
@@ -67,6 +68,18 @@ pub(crate) fn lock_path(target: &Path) -> PathBuf {
     let mut name = target.file_name().unwrap_or_default().to_os_string();
     name.push(".lock");
     target.with_file_name(name)
+}
+
+/// The writers' lock of `target` if nobody holds it now; `None` if someone does or the lock
+/// file cannot be created (a read-only directory: then nothing can be cleaned up anyway).
+pub(crate) fn try_lock(target: &Path) -> Option<WriteLock> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(lock_path(target)).ok()?;
+    file.try_lock().ok()?;
+    Some(WriteLock { _file: file })
 }
 
 /// Blocks until this process holds the writers' lock of `target`.
@@ -124,15 +137,22 @@ pub(crate) fn write_atomic(target: &Path, bytes: &[u8], faults: &Faults) -> io::
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(&temp)?;
-    let half = bytes.len() / 2;
-    file.write_all(&bytes[..half])?;
-    file.flush()?;
-    faults.at(FaultPoint::PartlyWritten)?;
-    file.write_all(&bytes[half..])?;
-    file.sync_all()?;
+    let written = (|| {
+        let half = bytes.len() / 2;
+        file.write_all(&bytes[..half])?;
+        file.flush()?;
+        faults.at(FaultPoint::PartlyWritten)?;
+        file.write_all(&bytes[half..])?;
+        file.sync_all()?;
+        faults.at(FaultPoint::BeforeRename)
+    })();
     drop(file);
-    faults.at(FaultPoint::BeforeRename)?;
-    std::fs::rename(&temp, target)?;
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, target)) {
+        // A key file's temporary holds a valid key: never leave one behind on a path that
+        // returns. (A process killed here leaves it; the next writer or open removes it.)
+        let _ = std::fs::remove_file(&temp);
+        return Err(e);
+    }
     faults.at(FaultPoint::BeforeDirSync)?;
     sync_dir(dir)
 }

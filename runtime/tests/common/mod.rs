@@ -37,7 +37,16 @@ impl SecretInventory for SecretId {
         &SECRETS
     }
     fn spec(self) -> &'static SecretSpec {
-        &SECRETS[self as usize]
+        // By id: `tests/inventory.rs` checks it with `check_inventory`.
+        let id = match self {
+            SecretId::OpenAiApiKey => "OpenAiApiKey",
+            SecretId::GithubToken => "GithubToken",
+            SecretId::SentryDsn => "SentryDsn",
+        };
+        SECRETS
+            .iter()
+            .find(|s| s.id == id)
+            .expect("every variant has a spec")
     }
 }
 
@@ -62,4 +71,10 @@ pub fn spawn_child(entry: &str, role: &str, envs: &[(&str, &Path)]) -> Child {
 /// The role this process plays, if it is a child.
 pub fn child_role() -> Option<String> {
     std::env::var(CHILD_ROLE).ok()
+}
+
+/// Standard base64 of `text`, as an `Authorization: Basic` header or a config blob carries it.
+pub fn base64(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
 }
