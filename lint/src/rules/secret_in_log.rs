@@ -3,15 +3,16 @@
 //! The flows come from [`crate::analysis::taint`], computed once per file; this rule keeps those into
 //! output sinks and names the sink and the secret, never the value.
 
-use crate::config::Settings;
-use crate::rules::context::FileContext;
-use crate::declare_rule;
-use crate::finding::Finding;
 use crate::analysis::join::{CrateFacts, Question};
 use crate::analysis::prefilter::{self, Triggers};
+use crate::analysis::taint::{Flow, SecretRef, SinkKind};
+use crate::config::Settings;
+use crate::declare_rule;
+use crate::finding::Finding;
 use crate::finding::RuleMeta;
+use crate::rules::context::FileContext;
+use crate::rules::flows::{self, FlowText};
 use crate::rules::rule::Rule;
-use crate::analysis::taint::{self, Flow, FlowText, SecretRef, SinkKind};
 
 declare_rule! {
     /// ## What it does
@@ -129,7 +130,7 @@ impl Rule for SecretInLog {
     }
 
     fn check(&self, cx: &mut FileContext<'_>, _file: &syn::File) {
-        taint::check_flows(cx, META, SinkKind::Log, describe);
+        flows::check_flows(cx, META, SinkKind::Log, describe);
     }
 
     fn answer(
@@ -139,7 +140,7 @@ impl Rule for SecretInLog {
         q: &Question,
         out: &mut Vec<Finding>,
     ) {
-        taint::answer_flow(META, settings, facts, q, describe, out);
+        flows::answer_flow(META, settings, facts, q, describe, out);
     }
 }
 

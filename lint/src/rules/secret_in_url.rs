@@ -3,15 +3,16 @@
 //! The flows come from [`crate::analysis::taint`], which knows which pieces of a string being built
 //! land in a URL; this rule reports them.
 
-use crate::config::Settings;
-use crate::rules::context::FileContext;
-use crate::declare_rule;
-use crate::finding::Finding;
 use crate::analysis::join::{CrateFacts, Question};
 use crate::analysis::prefilter::{self, Triggers};
+use crate::analysis::taint::{Flow, SecretRef, SinkKind};
+use crate::config::Settings;
+use crate::declare_rule;
+use crate::finding::Finding;
 use crate::finding::RuleMeta;
+use crate::rules::context::FileContext;
+use crate::rules::flows::{self, FlowText};
 use crate::rules::rule::Rule;
-use crate::analysis::taint::{self, Flow, FlowText, SecretRef, SinkKind};
 
 declare_rule! {
     /// ## What it does
@@ -107,7 +108,7 @@ impl Rule for SecretInUrl {
     }
 
     fn check(&self, cx: &mut FileContext<'_>, _file: &syn::File) {
-        taint::check_flows(cx, META, SinkKind::Url, describe);
+        flows::check_flows(cx, META, SinkKind::Url, describe);
     }
 
     fn answer(
@@ -117,6 +118,6 @@ impl Rule for SecretInUrl {
         q: &Question,
         out: &mut Vec<Finding>,
     ) {
-        taint::answer_flow(META, settings, facts, q, describe, out);
+        flows::answer_flow(META, settings, facts, q, describe, out);
     }
 }
