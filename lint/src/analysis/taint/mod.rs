@@ -15,9 +15,15 @@
 //! secrets count, and a name held in a constant is decided by the crate-wide join, which reads
 //! these flows; so this module names secrets ([`secret_named`]) but imports neither.
 //!
-//! `walk` does the walking, `value` is what a value may carry, `syntax` is the syntax
-//! recognized (sinks, carriers, macro bodies).
+//! `walk` does the walking, split by job into `items`, `locals`, `propagate` (taint through
+//! expressions, and where a secret value starts), `sinks` and `macros`; `value` is what a value
+//! may carry, `syntax` is the syntax recognized (sinks, carriers, macro bodies).
 
+mod items;
+mod locals;
+mod macros;
+mod propagate;
+mod sinks;
 mod syntax;
 mod value;
 mod walk;
