@@ -1,12 +1,14 @@
 //! The rules stage: the [`Rule`] contract ([`rule`]), what a rule sees of one file
-//! ([`context`]), the documentation generated from a rule's doc comment ([`docs`]), one file
-//! per rule, and the registry below: one line per rule, alphabetical.
+//! ([`context`]), the documentation generated from a rule's doc comment ([`docs`]), what the
+//! flow rules share ([`flows`]), one file per rule, and the registry below: one line per rule,
+//! alphabetical.
 //!
 //! Rules read the analysis and the settings and produce findings; the verdict, the renderers
 //! and the configuration never import a rule (the engine hands them the metadata).
 
 pub mod context;
 pub mod docs;
+pub mod flows;
 pub mod rule;
 
 mod deprecated_secret_alias;

@@ -5,12 +5,13 @@
 
 use crate::analysis::join::{CrateFacts, Question};
 use crate::analysis::prefilter::{self, Triggers};
-use crate::analysis::taint::{self, Flow, FlowText, SecretRef, SinkKind};
+use crate::analysis::taint::{Flow, SecretRef, SinkKind};
 use crate::config::Settings;
 use crate::declare_rule;
 use crate::finding::Finding;
 use crate::finding::RuleMeta;
 use crate::rules::context::FileContext;
+use crate::rules::flows::{self, FlowText};
 use crate::rules::rule::Rule;
 
 declare_rule! {
@@ -129,7 +130,7 @@ impl Rule for SecretInLog {
     }
 
     fn check(&self, cx: &mut FileContext<'_>, _file: &syn::File) {
-        taint::check_flows(cx, META, SinkKind::Log, describe);
+        flows::check_flows(cx, META, SinkKind::Log, describe);
     }
 
     fn answer(
@@ -139,7 +140,7 @@ impl Rule for SecretInLog {
         q: &Question,
         out: &mut Vec<Finding>,
     ) {
-        taint::answer_flow(META, settings, facts, q, describe, out);
+        flows::answer_flow(META, settings, facts, q, describe, out);
     }
 }
 

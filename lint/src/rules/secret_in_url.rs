@@ -5,12 +5,13 @@
 
 use crate::analysis::join::{CrateFacts, Question};
 use crate::analysis::prefilter::{self, Triggers};
-use crate::analysis::taint::{self, Flow, FlowText, SecretRef, SinkKind};
+use crate::analysis::taint::{Flow, SecretRef, SinkKind};
 use crate::config::Settings;
 use crate::declare_rule;
 use crate::finding::Finding;
 use crate::finding::RuleMeta;
 use crate::rules::context::FileContext;
+use crate::rules::flows::{self, FlowText};
 use crate::rules::rule::Rule;
 
 declare_rule! {
@@ -107,7 +108,7 @@ impl Rule for SecretInUrl {
     }
 
     fn check(&self, cx: &mut FileContext<'_>, _file: &syn::File) {
-        taint::check_flows(cx, META, SinkKind::Url, describe);
+        flows::check_flows(cx, META, SinkKind::Url, describe);
     }
 
     fn answer(
@@ -117,6 +118,6 @@ impl Rule for SecretInUrl {
         q: &Question,
         out: &mut Vec<Finding>,
     ) {
-        taint::answer_flow(META, settings, facts, q, describe, out);
+        flows::answer_flow(META, settings, facts, q, describe, out);
     }
 }

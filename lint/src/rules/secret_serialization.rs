@@ -8,12 +8,13 @@ use syn::visit::{self, Visit};
 use crate::analysis::join::{CrateFacts, Question};
 use crate::analysis::matchers;
 use crate::analysis::prefilter::{self, Triggers};
-use crate::analysis::taint::{self, Flow, FlowText, SecretRef, SinkKind};
+use crate::analysis::taint::{self, Flow, SecretRef, SinkKind};
 use crate::config::Settings;
 use crate::declare_rule;
 use crate::finding::Finding;
 use crate::finding::RuleMeta;
 use crate::rules::context::FileContext;
+use crate::rules::flows::{self, FlowText};
 use crate::rules::rule::Rule;
 
 declare_rule! {
@@ -222,7 +223,7 @@ impl Rule for SecretSerialization {
 
     fn check(&self, cx: &mut FileContext<'_>, file: &syn::File) {
         Fields { cx: &mut *cx }.visit_file(file);
-        taint::check_flows(cx, META, SinkKind::Serialize, describe);
+        flows::check_flows(cx, META, SinkKind::Serialize, describe);
     }
 
     fn answer(
@@ -232,6 +233,6 @@ impl Rule for SecretSerialization {
         q: &Question,
         out: &mut Vec<Finding>,
     ) {
-        taint::answer_flow(META, settings, facts, q, describe, out);
+        flows::answer_flow(META, settings, facts, q, describe, out);
     }
 }

@@ -11,28 +11,30 @@
 //! the secret: only known conversions, wrappers and string building propagate; an unknown
 //! function or method call, a length, a hash or a comparison is not the secret.
 //!
-//! The rules share the classification of sources (see [`classify_source`]): only sensitive
-//! secrets count, and a name held in a constant is decided by the crate-wide join.
+//! Which sources are secrets is the flow rules' call (`crate::rules::flows`): only sensitive
+//! secrets count, and a name held in a constant is decided by the crate-wide join, which reads
+//! these flows; so this module names secrets ([`secret_named`]) but imports neither.
 //!
-//! `walk` does the walking, `value` is what a value may carry, `syntax` is the syntax
-//! recognized (sinks, carriers, macro bodies).
+//! `walk` does the walking, split by job into `items`, `locals`, `propagate` (taint through
+//! expressions, and where a secret value starts), `sinks` and `macros`; `value` is what a value
+//! may carry, `syntax` is the syntax recognized (sinks, carriers, macro bodies).
 
+mod items;
+mod locals;
+mod macros;
+mod propagate;
+mod sinks;
 mod syntax;
 mod value;
 mod walk;
 
-use std::collections::HashSet;
-
 use syn::visit::{self, Visit};
 
 use crate::analysis::facts::{Arg, EnvRead, NameExpr};
-use crate::analysis::join::{CrateFacts, ParamMode, Question, QuestionKind};
 use crate::config::{SecretName, Settings};
-use crate::finding::RuleMeta;
-use crate::finding::{Finding, Location};
-use crate::input::source::{ByteSpan, SourceFile};
+use crate::finding::Location;
+use crate::input::source::SourceFile;
 use crate::input::unit::ModuleUnit;
-use crate::rules::context::FileContext;
 
 /// Where a secret value comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,7 +83,7 @@ pub fn flows(
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the three flow rules share: whether a source is a secret, and the finding it makes.
+// What counts as a secret: the walk prunes sources by it, and `rules::flows` decides with it.
 
 /// A secret as a finding names it; never its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,66 +94,9 @@ pub struct SecretRef {
     pub key: String,
 }
 
-/// What one file can say about a flow's source.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    Secret(SecretRef),
-    NotSecret,
-    /// The variable is named through a constant: ask the crate-wide join.
-    Ask,
-}
-
-/// Whether `source` is a sensitive secret, as far as one file can tell.
-pub fn classify_source(settings: &Settings, source: &TaintSource) -> Verdict {
-    match source {
-        TaintSource::Expose { method } => Verdict::Secret(SecretRef {
-            what: format!("the value of `.{method}()`"),
-            key: format!(".{method}()"),
-        }),
-        TaintSource::EnvRead { name, .. } => match &name.expr {
-            NameExpr::Lit(n) => {
-                secret_named(settings, n, false).map_or(Verdict::NotSecret, Verdict::Secret)
-            }
-            NameExpr::Format(t) => {
-                secret_named(settings, t, true).map_or(Verdict::NotSecret, Verdict::Secret)
-            }
-            NameExpr::Dynamic(ident) => Verdict::Secret(SecretRef {
-                what: format!("the value of the environment variable named by `{ident}`"),
-                key: format!("${ident}"),
-            }),
-            NameExpr::Const(_)
-            | NameExpr::Concat(_)
-            | NameExpr::Element(_)
-            | NameExpr::Case(..) => Verdict::Ask,
-            NameExpr::List(_) | NameExpr::Slot(_) | NameExpr::Unknown => Verdict::NotSecret,
-        },
-    }
-}
-
-/// The secret a source is, with constants resolved across the crate.
-pub fn resolve_source(
-    settings: &Settings,
-    facts: &CrateFacts,
-    source: &TaintSource,
-) -> Option<SecretRef> {
-    match classify_source(settings, source) {
-        Verdict::Secret(s) => Some(s),
-        Verdict::NotSecret => None,
-        Verdict::Ask => {
-            let TaintSource::EnvRead { name, .. } = source else {
-                return None;
-            };
-            facts
-                .names(name, ParamMode::Name)
-                .iter()
-                .find_map(|r| secret_named(settings, &r.name, r.template))
-        }
-    }
-}
-
 /// A variable name that holds a sensitive secret; `template`: a `format!` name (`X_API_KEY`),
 /// which only patterns can match.
-fn secret_named(settings: &Settings, name: &str, template: bool) -> Option<SecretRef> {
+pub fn secret_named(settings: &Settings, name: &str, template: bool) -> Option<SecretRef> {
     if template {
         let pattern = settings.names.matching(name)?;
         return Some(SecretRef {
@@ -183,98 +128,6 @@ pub(super) fn may_be_secret(settings: &Settings, expr: &NameExpr) -> bool {
         | NameExpr::Dynamic(_)
         | NameExpr::Case(..) => true,
         NameExpr::List(_) | NameExpr::Slot(_) | NameExpr::Unknown => false,
-    }
-}
-
-/// What a rule says about one flow.
-#[derive(Clone, Debug)]
-pub struct FlowText {
-    pub message: String,
-    pub label: String,
-    pub help: String,
-}
-
-/// Describes a flow of a known secret, for one rule.
-pub type Describe = fn(&Flow, &SecretRef) -> FlowText;
-
-/// The finding of `rule` for a flow of `secret`.
-pub fn flow_finding(
-    meta: &'static RuleMeta,
-    path: &str,
-    flow: &Flow,
-    secret: &SecretRef,
-    describe: Describe,
-) -> Finding {
-    let text = describe(flow, secret);
-    let mut f = Finding::new(
-        meta.name,
-        meta.default_severity,
-        path,
-        flow.location,
-        text.message,
-    )
-    .with_label(text.label)
-    .with_help(text.help)
-    .with_identity(format!("{}|{}", secret.key, flow.sink.trim_matches('`')));
-    let (s, src) = (flow.location.span, flow.source_location.span);
-    if !(s.start <= src.start && src.end <= s.end) {
-        f = f.with_related(flow.source_location, "the secret is exposed here");
-    }
-    f
-}
-
-/// Reports the flows of `kind` in this file: one finding per sink expression, for the first of
-/// its sources that is a secret; sources named through constants go to the join.
-pub fn check_flows(
-    cx: &mut FileContext<'_>,
-    meta: &'static RuleMeta,
-    kind: SinkKind,
-    describe: Describe,
-) {
-    let facts = cx.facts;
-    let mut done: HashSet<ByteSpan> = HashSet::new();
-    let mut ask = Vec::new();
-    for flow in facts.flows.iter().filter(|f| f.kind == kind) {
-        if done.contains(&flow.location.span) {
-            continue;
-        }
-        match classify_source(cx.settings, &flow.source) {
-            Verdict::Secret(secret) => {
-                let f = flow_finding(meta, &cx.source.display, flow, &secret, describe);
-                cx.report(f);
-                done.insert(flow.location.span);
-            }
-            Verdict::NotSecret => {}
-            Verdict::Ask => ask.push(flow),
-        }
-    }
-    for flow in ask {
-        if done.contains(&flow.location.span) {
-            continue;
-        }
-        let q = Question {
-            rule: meta.name,
-            path: cx.source.display.clone(),
-            location: flow.location,
-            kind: QuestionKind::Flow(flow.clone()),
-        };
-        cx.ask(q);
-    }
-}
-
-/// Answers a `Flow` question of `rule`.
-pub fn answer_flow(
-    meta: &'static RuleMeta,
-    settings: &Settings,
-    facts: &CrateFacts,
-    q: &Question,
-    describe: Describe,
-    out: &mut Vec<Finding>,
-) {
-    if let QuestionKind::Flow(flow) = &q.kind
-        && let Some(secret) = resolve_source(settings, facts, &flow.source)
-    {
-        out.push(flow_finding(meta, &q.path, flow, &secret, describe));
     }
 }
 
@@ -615,54 +468,6 @@ mod tests {
         let mut settings = Settings::default();
         settings.scan.tests = false;
         assert_eq!(flows_in(&settings, code).len(), 1);
-    }
-
-    #[test]
-    fn sources_are_classified_by_name() {
-        let settings = Settings::default();
-        let read = |expr: NameExpr| TaintSource::EnvRead {
-            reader: "std::env::var".into(),
-            name: Arg {
-                expr,
-                location: Location::default(),
-            },
-        };
-        let verdict = |s: &TaintSource| classify_source(&settings, s);
-        assert!(matches!(
-            verdict(&read(NameExpr::Lit("OPENAI_API_KEY".into()))),
-            Verdict::Secret(_)
-        ));
-        assert_eq!(
-            verdict(&read(NameExpr::Lit("HOME".into()))),
-            Verdict::NotSecret
-        );
-        assert_eq!(
-            verdict(&read(NameExpr::Const(vec!["crate::K".into()]))),
-            Verdict::Ask
-        );
-        assert!(matches!(
-            verdict(&read(NameExpr::Format("X_API_KEY".into()))),
-            Verdict::Secret(_)
-        ));
-        let exposed = TaintSource::Expose {
-            method: "expose_secret".into(),
-        };
-        match verdict(&exposed) {
-            Verdict::Secret(s) => assert_eq!(s.what, "the value of `.expose_secret()`"),
-            other => panic!("{other:?}"),
-        }
-        let toml = r#"
-[[secret]]
-id = "Model"
-env = "VOX_MODEL_TOKEN"
-sensitive = false
-"#;
-        let settings = crate::config::from_toml_str(toml, std::path::Path::new("t.toml"))
-            .expect("valid config");
-        assert_eq!(
-            classify_source(&settings, &read(NameExpr::Lit("VOX_MODEL_TOKEN".into()))),
-            Verdict::NotSecret
-        );
     }
 
     #[test]

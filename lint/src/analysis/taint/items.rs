@@ -1,0 +1,179 @@
+//! The items of a file as the walk meets them: modules, impls, traits, item macros and
+//! initializers, each body walked with fresh locals; and the names `use`s and local items bring
+//! into scope, so a sink called by a short or renamed path is still recognized.
+
+use super::locals::Local;
+use super::syntax::*;
+use super::value::{Taint, Text};
+use super::walk::Walker;
+use crate::analysis::matchers;
+use crate::analysis::scope::Resolved;
+
+impl Walker<'_> {
+    fn skip(&self, attrs: &[syn::Attribute]) -> bool {
+        !self.settings.scan.tests && attrs.iter().any(matchers::is_test_attr)
+    }
+
+    /// Declares the items and `use`s of a module or block, for resolving sink functions.
+    pub(super) fn declare_items<'i>(&mut self, items: impl Iterator<Item = &'i syn::Item> + Clone) {
+        let base = self.module.join("::");
+        for item in items.clone() {
+            let ident = match item {
+                syn::Item::Fn(i) => Some(&i.sig.ident),
+                syn::Item::Const(i) => Some(&i.ident),
+                syn::Item::Static(i) => Some(&i.ident),
+                syn::Item::Mod(i) => Some(&i.ident),
+                syn::Item::Struct(i) => Some(&i.ident),
+                syn::Item::Enum(i) => Some(&i.ident),
+                _ => None,
+            };
+            if let Some(ident) = ident {
+                self.scopes
+                    .add_item(ident.to_string(), format!("{base}::{ident}"));
+            }
+        }
+        // Twice: a `use` may rely on a later one.
+        for _ in 0..2 {
+            for item in items.clone() {
+                if let syn::Item::Use(u) = item {
+                    self.scopes
+                        .add_use(&u.tree, u.leading_colon.is_some(), &self.module);
+                }
+            }
+        }
+    }
+
+    pub(super) fn candidates(&self, path: &syn::Path) -> Vec<String> {
+        match self.scopes.resolve(
+            path,
+            &self.module,
+            self.self_type.last().map(String::as_str),
+        ) {
+            Resolved::Paths(p) => p,
+            Resolved::Local(_) => Vec::new(),
+        }
+    }
+
+    pub(super) fn item(&mut self, item: &syn::Item) {
+        if self.skip(item_attrs(item)) {
+            return;
+        }
+        match item {
+            syn::Item::Fn(f) => self.function(Some(&f.sig), |w| {
+                w.eval_block(&f.block, false);
+            }),
+            syn::Item::Impl(i) => {
+                let ty = match &*i.self_ty {
+                    syn::Type::Path(p) => p
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default(),
+                    _ => String::from("_"),
+                };
+                self.self_type
+                    .push(format!("{}::{ty}", self.module.join("::")));
+                for it in &i.items {
+                    match it {
+                        syn::ImplItem::Fn(f) if !self.skip(&f.attrs) => {
+                            self.function(Some(&f.sig), |w| {
+                                w.eval_block(&f.block, false);
+                            })
+                        }
+                        syn::ImplItem::Const(c) => self.function(None, |w| {
+                            w.eval(&c.expr);
+                        }),
+                        syn::ImplItem::Macro(m) => self.item_macro(&m.mac),
+                        _ => {}
+                    }
+                }
+                self.self_type.pop();
+            }
+            syn::Item::Trait(t) => {
+                for it in &t.items {
+                    match it {
+                        syn::TraitItem::Fn(f) if !self.skip(&f.attrs) => {
+                            if let Some(block) = &f.default {
+                                self.function(Some(&f.sig), |w| {
+                                    w.eval_block(block, false);
+                                });
+                            }
+                        }
+                        syn::TraitItem::Const(c) => {
+                            if let Some((_, e)) = &c.default {
+                                self.function(None, |w| {
+                                    w.eval(e);
+                                });
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    self.module.push(m.ident.to_string());
+                    self.scopes.push(true);
+                    self.declare_items(items.iter());
+                    for i in items {
+                        self.item(i);
+                    }
+                    self.scopes.pop();
+                    self.module.pop();
+                }
+            }
+            syn::Item::Const(c) => self.function(None, |w| {
+                w.eval(&c.expr);
+            }),
+            syn::Item::Static(s) => self.function(None, |w| {
+                w.eval(&s.expr);
+            }),
+            syn::Item::Macro(m) => self.item_macro(&m.mac),
+            _ => {}
+        }
+    }
+
+    /// A macro in item position: its body as items (`thread_local!`, `lazy_static!`) or code.
+    fn item_macro(&mut self, mac: &syn::Macro) {
+        if mac.path.is_ident("macro_rules") {
+            return;
+        }
+        for tokens in [mac.tokens.clone(), matchers::strip_static_ref(&mac.tokens)] {
+            if let Ok(file) = syn::parse2::<syn::File>(tokens) {
+                self.declare_items(file.items.iter());
+                for item in &file.items {
+                    self.item(item);
+                }
+                return;
+            }
+        }
+        self.function(None, |w| {
+            w.eval_macro(mac);
+        });
+    }
+
+    /// Walks a function, method or initializer body with fresh locals.
+    fn function(&mut self, sig: Option<&syn::Signature>, body: impl FnOnce(&mut Self)) {
+        let frames = std::mem::take(&mut self.frames);
+        let returns = std::mem::take(&mut self.returns);
+        let loops = std::mem::replace(&mut self.loops, 0);
+        self.push(false);
+        self.returns.push(Taint::default());
+        if let Some(sig) = sig {
+            for input in &sig.inputs {
+                match input {
+                    syn::FnArg::Typed(t) => {
+                        let buffer = is_string_type(&t.ty);
+                        self.bind_pat(&t.pat, &Taint::default(), Some((Text::default(), buffer)));
+                    }
+                    syn::FnArg::Receiver(_) => self.bind("self".to_owned(), Local::default()),
+                }
+            }
+        }
+        body(self);
+        self.frames = frames;
+        self.returns = returns;
+        self.loops = loops;
+    }
+}
