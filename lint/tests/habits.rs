@@ -225,3 +225,52 @@ fn force_color_variables_colour_a_pipe_and_no_color_wins() {
         assert!(!r.stdout.contains('\u{1b}'), "{var} with NO_COLOR coloured");
     }
 }
+
+/// What an installed user reads points at the published documentation, never at a
+/// `docs/...` path of a repository they do not have.
+#[test]
+fn messages_link_to_the_published_documentation() {
+    let url = "https://github.com/vox-clavis/vox-clavis-lint/blob/main/docs/";
+    let p = project(&[("src/main.rs", LEAKY)]);
+    let r = run(p.path(), &["init"]);
+    expect_code(&r, 0);
+    let written = std::fs::read_to_string(p.path().join("vox-clavis-lint.toml")).unwrap();
+    assert!(
+        written.contains(&format!("# {url}configuration.md")),
+        "{written}"
+    );
+
+    write(
+        p.path(),
+        &[("vox-clavis-lint.toml", "[scan]\nexclude = 3\n")],
+    );
+    let r = run(p.path(), &["check"]);
+    expect_code(&r, 2);
+    assert!(
+        r.stderr.contains(&format!("{url}configuration.md")),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(p.path(), &["explain", "secret-env-read"]);
+    expect_code(&r, 0);
+    assert!(!r.stdout.contains("](../"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!("]({url}configuration.md)")),
+        "{}",
+        r.stdout
+    );
+
+    std::fs::remove_file(p.path().join("vox-clavis-lint.toml")).unwrap();
+    let r = run(p.path(), &["check", "--output-format", "sarif"]);
+    let doc = json(&r.stdout);
+    for rule in doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+    {
+        for key in ["text", "markdown"] {
+            let help = rule["help"][key].as_str().unwrap();
+            assert!(!help.contains("](../"), "{}: {help}", rule["id"]);
+        }
+    }
+}

@@ -222,6 +222,7 @@ fn render_diagnostic(diagnostic: &dyn Diagnostic, color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(DIAGNOSTIC_WIDTH)
         .with_links(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false);
     let render = |part: &Part<'_>| {

@@ -10,7 +10,9 @@ pub fn run(args: &ExplainArgs) -> u8 {
         print_error(unknown_rule(&args.rule));
         return exit::FAILURE;
     };
-    match write_stdout(&docs::rule_page(rule.meta())) {
+    // The page's links are relative to `docs/rules/`, which an installed binary has not.
+    let page = crate::finding::absolute_links(&docs::rule_page(rule.meta()));
+    match write_stdout(&page) {
         Ok(()) => exit::CLEAN,
         Err(message) => {
             print_error(message);

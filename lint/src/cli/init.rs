@@ -180,9 +180,9 @@ fn slash_path(p: &Path) -> String {
 
 /// The starter configuration's text: deterministic for the same tree.
 fn starter_config(found: &Found) -> String {
-    let mut out = String::from(
+    let mut out = format!(
         "# vox-clavis-lint configuration, written by `vox-clavis-lint init`. The format is described in\n\
-         # docs/configuration.md.\n\
+         # {}configuration.md.\n\
          #\n\
          # Review it before committing. Each `[[secret]]` is a variable the code reads whose name looks\n\
          # like a secret: keep the real secrets (and resolve them with `vox_clavis::resolve(SecretId::..)`\n\
@@ -191,6 +191,7 @@ fn starter_config(found: &Found) -> String {
          \n\
          [scan]\n\
          # Build output and vendored code are not yours to fix.\n",
+        crate::finding::DOCS_URL
     );
     let excludes: Vec<String> = DEFAULT_EXCLUDES
         .iter()

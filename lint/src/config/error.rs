@@ -23,7 +23,10 @@ pub enum ConfigError {
     #[error("{message}")]
     #[diagnostic(
         code(vox_clavis_lint::config::parse),
-        help("the configuration format is described in docs/configuration.md")
+        help(
+            "the configuration format is described in {}configuration.md",
+            crate::finding::DOCS_URL
+        )
     )]
     Parse {
         #[source_code]

@@ -4,6 +4,35 @@
 
 use super::Severity;
 
+/// Where the documentation is published, for messages an installed user reads (the
+/// repository's `docs/` folder is not installed with the binary).
+pub const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/");
+
+/// `markdown` with the links of a page under `docs/rules/` made absolute: `../x.md` to
+/// [`DOCS_URL`], a sibling `x.md` to [`DOCS_BASE_URL`]. For text shown outside the repository
+/// (`explain`, SARIF help).
+pub fn absolute_links(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut rest = markdown;
+    while let Some(at) = rest.find("](") {
+        out.push_str(&rest[..at + 2]);
+        rest = &rest[at + 2..];
+        let target_end = rest.find(')').unwrap_or(rest.len());
+        let target = &rest[..target_end];
+        if let Some(up) = target.strip_prefix("../") {
+            out.push_str(DOCS_URL);
+            out.push_str(up);
+            rest = &rest[target_end..];
+        } else if !target.contains("://") && !target.starts_with('#') && target.contains(".md") {
+            out.push_str(DOCS_BASE_URL);
+            out.push_str(target);
+            rest = &rest[target_end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Where rule pages are published: a rule's page is `DOCS_BASE_URL` + name + `.md` (SARIF
 /// `helpUri`).
 pub const DOCS_BASE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules/");
@@ -68,6 +97,24 @@ mod tests {
         assert_eq!(closest("secret-env-red", NAMES), Some("secret-env-read"));
         assert_eq!(closest("secret-in-lgo", NAMES), Some("secret-in-log"));
         assert_eq!(closest("secrets-in-url", NAMES), Some("secret-in-url"));
+    }
+
+    #[test]
+    fn relative_links_become_published_urls() {
+        let page = "See [configuration](../configuration.md#x), [log](secret-in-log.md), \
+                    [web](https://example.invalid/a.md) and [here](#options).";
+        let out = super::absolute_links(page);
+        assert!(
+            out.contains(&format!("]({}configuration.md#x)", super::DOCS_URL)),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("]({}secret-in-log.md)", super::DOCS_BASE_URL)),
+            "{out}"
+        );
+        assert!(out.contains("](https://example.invalid/a.md)"), "{out}");
+        assert!(out.contains("](#options)"), "{out}");
+        assert!(!out.contains("](.."), "{out}");
     }
 
     #[test]

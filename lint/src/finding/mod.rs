@@ -2,7 +2,7 @@
 
 mod meta;
 
-pub use meta::{DOCS_BASE_URL, RuleMeta, closest};
+pub use meta::{DOCS_BASE_URL, DOCS_URL, RuleMeta, absolute_links, closest};
 
 use serde::Serialize;
 

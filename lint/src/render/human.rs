@@ -55,7 +55,8 @@ fn handler(options: &RenderOptions) -> GraphicalReportHandler {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width.unwrap_or(DEFAULT_WIDTH))
         .with_links(false)
-        // Rule names and paths are words: never split at their hyphens or inside them.
+        // Rule names, paths and URLs are words: broken only at spaces, never inside.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false)
         // miette counts the header's column in bytes; the source name carries ours instead.

@@ -211,8 +211,8 @@ fn descriptor(meta: &'static RuleMeta) -> ReportingDescriptor {
             text: what_it_does(&docs).unwrap_or_else(|| docs.trim().to_owned()),
         },
         help: Help {
-            text: docs.clone(),
-            markdown: docs,
+            text: crate::finding::absolute_links(&docs),
+            markdown: crate::finding::absolute_links(&docs),
         },
         help_uri: doc_url(meta.name),
         default_configuration: Configuration {
