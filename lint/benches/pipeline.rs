@@ -8,7 +8,6 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use vox_clavis_lint::Settings;
 use vox_clavis_lint::engine::check_sources;
-use vox_clavis_lint::analysis::prefilter::Prefilter;
 
 /// The demo's files: realistic code with a finding for most rules.
 const DEMO: &[(&str, &str)] = &[
@@ -34,7 +33,7 @@ const DEMO: &[(&str, &str)] = &[
 ];
 
 /// The linter's largest module: ordinary code with few findings.
-const LARGE: &str = include_str!("../src/taint/walk.rs");
+const LARGE: &str = include_str!("../src/analysis/taint/walk.rs");
 
 fn pipeline(c: &mut Criterion) {
     let settings = Settings::default();
