@@ -9,10 +9,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::analysis::facts::{Arg, Callee, ConstFact, FileFacts, FlowSink, FnFact, NameExpr};
+use crate::analysis::facts::{Callee, ConstFact, FileFacts, FlowSink, FnFact};
 use crate::analysis::facts::{MacroCall, Reexport, SlotRead};
-use crate::finding::Location;
+use crate::analysis::reads::{Arg, NameExpr};
 use crate::analysis::taint::Flow;
+use crate::finding::Location;
 
 /// A decision deferred by a rule until the whole crate was seen.
 #[derive(Clone, Debug)]

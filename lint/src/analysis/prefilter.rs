@@ -20,9 +20,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 
+use crate::analysis::facts::FileFacts;
+use crate::analysis::reads::NameExpr;
 use crate::config::Settings;
 use crate::config::readers::Readers;
-use crate::analysis::facts::{FileFacts, NameExpr};
 
 /// What a rule needs to see in a file before it can fire: any one of the alternatives, each
 /// satisfied when every one of its groups has at least one of its strings in the file (and

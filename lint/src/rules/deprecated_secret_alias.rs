@@ -8,17 +8,17 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 
-use crate::config::{NameKind, SecretSpec, Settings};
-use crate::rules::context::FileContext;
-use crate::declare_rule;
-use crate::analysis::facts::NameExpr;
-use crate::finding::Location;
 use crate::analysis::literals;
 use crate::analysis::matchers;
 use crate::analysis::prefilter::{Needs, Triggers};
+use crate::analysis::reads::NameExpr;
+use crate::config::{NameKind, SecretSpec, Settings};
+use crate::declare_rule;
+use crate::finding::Location;
 use crate::finding::RuleMeta;
-use crate::rules::rule::Rule;
 use crate::input::source::ByteSpan;
+use crate::rules::context::FileContext;
+use crate::rules::rule::Rule;
 
 declare_rule! {
     /// ## What it does

@@ -4,14 +4,15 @@
 //! and calls it recorded are secret reads, locally when it can and through the crate-wide join
 //! when a constant or a wrapper function lives elsewhere.
 
-use crate::config::{NameKind, SecretName, Settings, suggested_id};
-use crate::rules::context::FileContext;
-use crate::declare_rule;
-use crate::analysis::facts::{Arg, ConstFact, EnvRead, MacroCall, NameExpr};
-use crate::finding::{Finding, Location};
+use crate::analysis::facts::{ConstFact, MacroCall};
 use crate::analysis::join::{CrateFacts, ParamMode, Question, QuestionKind, SlotSite};
 use crate::analysis::prefilter::{self, Needs, Triggers};
+use crate::analysis::reads::{Arg, EnvRead, NameExpr};
+use crate::config::{NameKind, SecretName, Settings, suggested_id};
+use crate::declare_rule;
 use crate::finding::RuleMeta;
+use crate::finding::{Finding, Location};
+use crate::rules::context::FileContext;
 use crate::rules::rule::Rule;
 
 declare_rule! {

@@ -11,17 +11,18 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
-use crate::config::{NameKind, SecretName, Settings};
-use crate::rules::context::FileContext;
-use crate::declare_rule;
-use crate::analysis::facts::{Arg, Callee, NameExpr};
-use crate::finding::{Finding, Location};
+use crate::analysis::facts::Callee;
 use crate::analysis::join::{CrateFacts, ParamMode, Question, QuestionKind};
 use crate::analysis::matchers;
 use crate::analysis::prefilter::{Needs, Triggers};
-use crate::finding::RuleMeta;
-use crate::rules::rule::Rule;
+use crate::analysis::reads::{Arg, NameExpr};
 use crate::analysis::scope::{Resolved, Scopes};
+use crate::config::{NameKind, SecretName, Settings};
+use crate::declare_rule;
+use crate::finding::RuleMeta;
+use crate::finding::{Finding, Location};
+use crate::rules::context::FileContext;
+use crate::rules::rule::Rule;
 
 declare_rule! {
     /// ## What it does

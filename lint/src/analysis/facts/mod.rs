@@ -1,6 +1,7 @@
 //! Per-file facts, computed in one walk of the syntax tree and shared by the rules and the
 //! crate-wide join: string constants, functions that read the environment through a
-//! parameter, direct environment reads, and calls that may reach such functions.
+//! parameter, direct environment reads, and calls that may reach such functions. The types
+//! of a read itself live in [`crate::analysis::reads`], shared with `scope` and `taint`.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -10,58 +11,14 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
+use crate::analysis::matchers::{self, EnvFn};
+use crate::analysis::reads::{Arg, EnvRead, NameExpr};
+use crate::analysis::scope::{Binding, Resolved, Scopes};
+use crate::analysis::taint::{self, Flow};
 use crate::config::Settings;
 use crate::finding::Location;
-use crate::analysis::matchers::{self, EnvFn};
-use crate::analysis::scope::{Binding, Resolved, Scopes};
 use crate::input::source::SourceFile;
-use crate::analysis::taint::{self, Flow};
 use crate::input::unit::ModuleUnit;
-
-/// What an expression used as an environment variable name stands for, as far as one file can
-/// tell. Constants and lists are resolved by the join.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NameExpr {
-    /// A literal name (also `concat!`, `String::from`, `.to_string()` of one).
-    Lit(String),
-    /// A path to a constant or static: candidate absolute paths, first match wins.
-    Const(Vec<String>),
-    /// Parts joined at compile time (`concat!`) or through constants.
-    Concat(Vec<NameExpr>),
-    /// A `format!` template with its placeholders replaced by `X`: `X_API_KEY`.
-    Format(String),
-    /// An array, slice or `vec!` of names.
-    List(Vec<Arg>),
-    /// One element of a list (a loop variable or closure parameter over it).
-    Element(Box<NameExpr>),
-    /// Not a constant, but the expression names a credential (`cfg.token_env`).
-    Dynamic(String),
-    /// Whatever the crate stores in a slot: a field of a tuple struct or enum variant
-    /// (`AuthData::FromEnv.0`) or a named field (`.token_env`), bound by a pattern.
-    Slot(String),
-    /// Upper- (`true`) or lower-cased at run time (`.to_ascii_uppercase()`).
-    Case(Box<NameExpr>, bool),
-    Unknown,
-}
-
-/// An argument expression with where it is written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Arg {
-    pub expr: NameExpr,
-    pub location: Location,
-}
-
-/// A direct read of the environment.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EnvRead {
-    /// How it is read, for messages: `std::env::var`, `env!`, clap's `#[arg(env)]`.
-    pub reader: String,
-    pub name: Arg,
-    /// The whole call.
-    pub call: Location,
-    /// `std::env::vars()`-style iteration: `name` lists the literals the statement compares.
-    pub iterates_all: bool,
-}
 
 /// Which function a call goes to, as far as one file can tell.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1530,9 +1487,10 @@ impl Collector<'_> {
                 if m.mac.path.is_ident("macro_rules") {
                     self.bodies
                         .push(self.source.byte_span(m.mac.delimiter.span().join()));
-                    if let (Some(ident), Some(def)) =
-                        (&m.ident, crate::analysis::macro_rules::MacroDef::parse(&m.mac.tokens))
-                    {
+                    if let (Some(ident), Some(def)) = (
+                        &m.ident,
+                        crate::analysis::macro_rules::MacroDef::parse(&m.mac.tokens),
+                    ) {
                         self.defs.insert(ident.to_string(), Rc::new(def));
                         self.facts.push(MacroDefFact {
                             name: ident.to_string(),

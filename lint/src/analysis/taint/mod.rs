@@ -25,14 +25,14 @@ use std::collections::HashSet;
 
 use syn::visit::{self, Visit};
 
-use crate::config::{SecretName, Settings};
-use crate::rules::context::FileContext;
-use crate::analysis::facts::{Arg, EnvRead, NameExpr};
-use crate::finding::{Finding, Location};
 use crate::analysis::join::{CrateFacts, ParamMode, Question, QuestionKind};
+use crate::analysis::reads::{Arg, EnvRead, NameExpr};
+use crate::config::{SecretName, Settings};
 use crate::finding::RuleMeta;
+use crate::finding::{Finding, Location};
 use crate::input::source::{ByteSpan, SourceFile};
 use crate::input::unit::ModuleUnit;
+use crate::rules::context::FileContext;
 
 /// Where a secret value comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -12,11 +12,11 @@ use syn::{Expr, Pat, Stmt, Token};
 use super::syntax::*;
 use super::value::{Closure, Taint, Text};
 use super::{Flow, SinkKind, TaintSource, is_secret_type, may_be_secret, secret_type_in};
-use crate::config::Settings;
-use crate::analysis::facts::EnvRead;
-use crate::finding::Location;
 use crate::analysis::matchers;
+use crate::analysis::reads::EnvRead;
 use crate::analysis::scope::{Resolved, Scopes};
+use crate::config::Settings;
+use crate::finding::Location;
 use crate::input::source::{ByteSpan, SourceFile};
 use crate::input::unit::ModuleUnit;
 
