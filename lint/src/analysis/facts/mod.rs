@@ -91,6 +91,8 @@ enum Value {
     },
 }
 
+/// The state of the one walk, shared by the collector files (each adds an `impl Collector`
+/// block): where the walk is, what names mean there, and the facts found so far.
 struct Collector<'a> {
     source: &'a SourceFile,
     settings: &'a Settings,
