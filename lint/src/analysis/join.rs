@@ -9,8 +9,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::analysis::facts::{Arg, Callee, ConstFact, FileFacts, FlowSink, FnFact, NameExpr};
+use crate::analysis::facts::{Callee, ConstFact, FileFacts, FlowSink, FnFact};
 use crate::analysis::facts::{MacroCall, Reexport, SlotRead};
+use crate::analysis::reads::{Arg, NameExpr};
 use crate::analysis::taint::Flow;
 use crate::finding::Location;
 

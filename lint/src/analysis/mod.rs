@@ -1,8 +1,9 @@
 //! The analysis stage: what the syntax of a file means for secrets, computed once and read by
-//! every rule. Per-file [`facts`] (constants, environment reads, calls), name resolution
-//! ([`scope`]), value flow ([`taint`]), the crate-wide [`join`] that answers what one file
-//! cannot, `macro_rules!` expansion, literal and credential recognition, inventories declared
-//! in code ([`derived`]) and the [`prefilter`] that decides which files need how much of it.
+//! every rule. Per-file [`facts`] (constants, environment reads, calls), the read types they
+//! share with name resolution ([`scope`]) and value flow ([`taint`]) in [`reads`], the
+//! crate-wide [`join`] that answers what one file cannot, `macro_rules!` expansion, literal
+//! and credential recognition, inventories declared in code ([`derived`]) and the
+//! [`prefilter`] that decides which files need how much of it.
 //!
 //! The matching helpers of a rule live here too, beside the shared [`matchers`], so a rule file
 //! holds its documentation, its walk and its findings: which field and type names say they hold
@@ -27,6 +28,7 @@ pub mod macro_rules;
 pub mod matchers;
 pub mod prefilter;
 pub mod printed_types;
+pub mod reads;
 pub mod scope;
 pub mod secret_field_names;
 pub mod secret_value_names;

@@ -20,7 +20,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::analysis::facts::{FileFacts, NameExpr};
+use crate::analysis::facts::FileFacts;
+use crate::analysis::reads::NameExpr;
 use crate::config::Settings;
 use crate::config::readers::Readers;
 

@@ -15,7 +15,7 @@ pub enum Binding {
         each: bool,
     },
     /// A value that evaluates to a name expression (`let key = "OPENAI_API_KEY";`).
-    Name(crate::analysis::facts::NameExpr),
+    Name(crate::analysis::reads::NameExpr),
     /// A let-bound closure, known by its synthetic path.
     Closure(String),
     /// Anything else: shadows outer bindings and constants of the same name.

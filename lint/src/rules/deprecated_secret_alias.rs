@@ -8,10 +8,10 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 
-use crate::analysis::facts::NameExpr;
 use crate::analysis::literals;
 use crate::analysis::matchers;
 use crate::analysis::prefilter::{Needs, Triggers};
+use crate::analysis::reads::NameExpr;
 use crate::config::{NameKind, SecretSpec, Settings};
 use crate::declare_rule;
 use crate::finding::Location;

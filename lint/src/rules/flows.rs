@@ -7,8 +7,8 @@
 
 use std::collections::HashSet;
 
-use crate::analysis::facts::NameExpr;
 use crate::analysis::join::{CrateFacts, ParamMode, Question, QuestionKind};
+use crate::analysis::reads::NameExpr;
 use crate::analysis::taint::{Flow, SecretRef, SinkKind, TaintSource, secret_named};
 use crate::config::Settings;
 use crate::finding::{Finding, RuleMeta};
@@ -167,7 +167,7 @@ pub fn answer_flow(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::facts::Arg;
+    use crate::analysis::reads::Arg;
     use crate::finding::Location;
 
     #[test]

@@ -4,9 +4,10 @@
 //! and calls it recorded are secret reads, locally when it can and through the crate-wide join
 //! when a constant or a wrapper function lives elsewhere.
 
-use crate::analysis::facts::{Arg, ConstFact, EnvRead, MacroCall, NameExpr};
+use crate::analysis::facts::{ConstFact, MacroCall};
 use crate::analysis::join::{CrateFacts, ParamMode, Question, QuestionKind, SlotSite};
 use crate::analysis::prefilter::{self, Needs, Triggers};
+use crate::analysis::reads::{Arg, EnvRead, NameExpr};
 use crate::config::{NameKind, SecretName, Settings, suggested_id};
 use crate::declare_rule;
 use crate::finding::RuleMeta;

@@ -11,10 +11,11 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
-use crate::analysis::facts::{Arg, Callee, NameExpr};
+use crate::analysis::facts::Callee;
 use crate::analysis::join::{CrateFacts, ParamMode, Question, QuestionKind};
 use crate::analysis::matchers;
 use crate::analysis::prefilter::{Needs, Triggers};
+use crate::analysis::reads::{Arg, NameExpr};
 use crate::analysis::scope::{Resolved, Scopes};
 use crate::config::{NameKind, SecretName, Settings};
 use crate::declare_rule;

@@ -18,7 +18,7 @@ use super::locals::Frame;
 use super::syntax::*;
 use super::value::{Closure, Taint};
 use super::{Flow, SinkKind};
-use crate::analysis::facts::EnvRead;
+use crate::analysis::reads::EnvRead;
 use crate::analysis::scope::Scopes;
 use crate::config::Settings;
 use crate::finding::Location;
