@@ -274,3 +274,25 @@ fn messages_link_to_the_published_documentation() {
         }
     }
 }
+
+/// Run from a crate inside a repository, SARIF paths are still relative to the repository
+/// root, which code scanning resolves them against.
+#[test]
+fn sarif_paths_are_relative_to_the_repository_root() {
+    let p = project(&[("crates/a/src/main.rs", LEAKY)]);
+    std::fs::create_dir(p.path().join(".git")).unwrap();
+    let r = run(
+        &p.path().join("crates/a"),
+        &["check", "--output-format", "sarif"],
+    );
+    expect_code(&r, 1);
+    let doc = json(&r.stdout);
+    let run0 = &doc["runs"][0];
+    let location = &run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "crates/a/src/main.rs");
+    assert_eq!(location["uriBaseId"], "%SRCROOT%");
+    assert!(
+        run0["originalUriBaseIds"]["%SRCROOT%"].is_object(),
+        "{run0}"
+    );
+}

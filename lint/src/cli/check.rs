@@ -65,6 +65,7 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
         width: None,
         show_suppressed: args.show_suppressed,
         rules: crate::rules::metas().collect(),
+        repo_prefix: repo_prefix(),
     };
     let text = render::render(&report, args.format, &render_options);
     match &args.output {
@@ -187,6 +188,22 @@ fn new_code(args: &CheckArgs) -> Result<(Option<Repo>, Option<Changes>), Failure
         .changes(base.as_deref(), args.staged)
         .map_err(message)?;
     Ok((args.staged.then_some(repo), Some(changes)))
+}
+
+/// The working directory relative to the closest directory above it holding `.git` (a
+/// directory, or a file in a worktree or submodule), with a trailing `/`; empty at the root
+/// or outside a repository.
+fn repo_prefix() -> String {
+    let Ok(cwd) = std::env::current_dir() else {
+        return String::new();
+    };
+    let Some(root) = cwd.ancestors().find(|d| d.join(".git").exists()) else {
+        return String::new();
+    };
+    let rel = cwd.strip_prefix(root).unwrap_or(Path::new(""));
+    rel.components()
+        .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
+        .collect()
 }
 
 /// Whether `name` is a subcommand (which reads as a path after an option).

@@ -122,6 +122,9 @@ pub struct RenderOptions {
     /// Every rule, in registry order: SARIF lists them as the tool's rules and points each
     /// result at its index. The caller hands the registry in; renderers know no rule.
     pub rules: Vec<&'static RuleMeta>,
+    /// The working directory relative to the repository root (`crates/a/`; empty at the root
+    /// or outside a repository): SARIF paths are relative to the root, as code scanning wants.
+    pub repo_prefix: String,
 }
 
 /// The width of `human` output when none is given: fixed, so output does not depend on the
@@ -135,7 +138,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
         Format::Human => human::render(report, options),
         Format::Short => short::render(report, options),
         Format::Json => json::render(report),
-        Format::Sarif => sarif::render(report, &options.rules),
+        Format::Sarif => sarif::render(report, options),
         Format::Github => github::render(report, options),
         Format::Gitlab => gitlab::render(report),
         Format::RustcJson => rustc_json::render(report),

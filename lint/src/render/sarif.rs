@@ -2,8 +2,11 @@
 //!
 //! One run; the driver lists every rule (not only those with findings) so services can show
 //! rule help; each result points at its rule by id and index. Paths are relative to
-//! `%SRCROOT%`, left for the consumer to resolve (no absolute path of the machine that ran
-//! the check is written, so output is reproducible). Columns count Unicode code points, as
+//! `%SRCROOT%`, the repository root, whatever directory the check ran in (the caller hands in
+//! the working directory's place in the repository, [`RenderOptions::repo_prefix`]), so code
+//! scanning maps them to the repository's files; the root itself is left for the consumer to
+//! resolve (no absolute path of the machine that ran the check is written, so output is
+//! reproducible). Columns count Unicode code points, as
 //! `columnKind` declares. No source text is included.
 //!
 //! The rules about secrets carry a `security` tag and a `security-severity` (GitHub's score,
@@ -14,7 +17,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{doc_url, one_based};
+use super::{RenderOptions, doc_url, one_based};
 use crate::finding::RuleMeta;
 use crate::finding::{Finding, Severity};
 use crate::verdict::report::Report;
@@ -47,8 +50,15 @@ struct Log {
 #[serde(rename_all = "camelCase")]
 struct Run {
     tool: Tool,
+    original_uri_base_ids: BTreeMap<&'static str, BaseId>,
     results: Vec<SarifResult>,
     column_kind: &'static str,
+}
+
+/// `%SRCROOT%` without a `uri`: the consumer (code scanning's checkout) supplies it.
+#[derive(Serialize)]
+struct BaseId {
+    description: Text,
 }
 
 #[derive(Serialize)]
@@ -163,7 +173,8 @@ struct Region {
     end_column: usize,
 }
 
-pub(super) fn render(report: &Report, metas: &[&'static RuleMeta]) -> String {
+pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
+    let metas = &options.rules[..];
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -182,8 +193,16 @@ pub(super) fn render(report: &Report, metas: &[&'static RuleMeta]) -> String {
                 .findings
                 .iter()
                 .chain(&report.suppressed)
-                .map(|f| result(f, metas))
+                .map(|f| result(f, metas, &options.repo_prefix))
                 .collect(),
+            original_uri_base_ids: BTreeMap::from([(
+                SRCROOT,
+                BaseId {
+                    description: Text {
+                        text: "The root of the repository the checked files belong to".to_owned(),
+                    },
+                },
+            )]),
             column_kind: "unicodeCodePoints",
         }],
     };
@@ -259,13 +278,13 @@ fn what_it_does(docs: &str) -> Option<String> {
     (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
 }
 
-fn result(f: &Finding, metas: &[&'static RuleMeta]) -> SarifResult {
+fn result(f: &Finding, metas: &[&'static RuleMeta], prefix: &str) -> SarifResult {
     let text = match &f.help {
         Some(help) => format!("{}\n{help}", f.message),
         None => f.message.clone(),
     };
     let location = |l: &crate::finding::Location, id: Option<usize>, message: Option<Text>| {
-        let (uri, uri_base_id) = artifact_uri(&f.path);
+        let (uri, uri_base_id) = artifact_uri(prefix, &f.path);
         Location {
             id,
             physical_location: PhysicalLocation {
@@ -313,10 +332,20 @@ fn result(f: &Finding, metas: &[&'static RuleMeta]) -> SarifResult {
     }
 }
 
-/// The `artifactLocation` of a display path: relative paths are relative references against
-/// `%SRCROOT%`; absolute paths (a file outside the working directory) become `file:` URIs.
-fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
-    let path = path.replace('\\', "/");
+/// The `artifactLocation` of a display path: relative paths, joined to `prefix` (the working
+/// directory relative to the repository root), are relative references against `%SRCROOT%`;
+/// absolute paths and paths that leave the repository become `file:` URIs.
+fn artifact_uri(prefix: &str, path: &str) -> (String, Option<&'static str>) {
+    let mut path = path.replace('\\', "/");
+    if !path.starts_with('/') && path.get(1..3).is_none_or(|s| s != ":/") {
+        match under_root(prefix, &path) {
+            Some(joined) => path = joined,
+            None => {
+                let cwd = std::env::current_dir().unwrap_or_default();
+                path = cwd.join(&path).to_string_lossy().replace('\\', "/");
+            }
+        }
+    }
     let bytes = path.as_bytes();
     if path.starts_with('/') {
         (format!("file://{}", encode_path(&path)), None)
@@ -329,6 +358,22 @@ fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
     } else {
         (encode_path(&path), Some(SRCROOT))
     }
+}
+
+/// `prefix` + `path` with `.` and `..` segments resolved, or `None` when `..` climbs above the
+/// repository root.
+fn under_root(prefix: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in prefix.split('/').chain(path.split('/')) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Percent-encodes every byte but RFC 3986 unreserved characters and `/`. Conservative: a
@@ -350,21 +395,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn paths_are_relative_to_the_repository_root() {
+        let uri = |prefix, path| artifact_uri(prefix, path).0;
+        assert_eq!(uri("crates/a/", "src/x.rs"), "crates/a/src/x.rs");
+        assert_eq!(uri("crates/a", "./src/x.rs"), "crates/a/src/x.rs");
+        assert_eq!(uri("crates/a/", "../b/src/y.rs"), "crates/b/src/y.rs");
+        assert_eq!(artifact_uri("crates/a/", "src/x.rs").1, Some(SRCROOT));
+        // Above the root: an absolute `file:` URI, not a reference out of `%SRCROOT%`.
+        let (above, base) = artifact_uri("", "../outside.rs");
+        assert!(
+            above.starts_with("file:///") && above.ends_with("/outside.rs"),
+            "{above}"
+        );
+        assert_eq!(base, None);
+    }
+
+    #[test]
     fn uris_are_percent_encoded() {
         assert_eq!(
-            artifact_uri("src/my file#1.rs"),
+            artifact_uri("", "src/my file#1.rs"),
             ("src/my%20file%231.rs".to_owned(), Some(SRCROOT))
         );
         assert_eq!(
-            artifact_uri("src/é:x.rs"),
+            artifact_uri("", "src/é:x.rs"),
             ("src/%C3%A9%3Ax.rs".to_owned(), Some(SRCROOT))
         );
         assert_eq!(
-            artifact_uri("/tmp/a b.rs"),
+            artifact_uri("", "/tmp/a b.rs"),
             ("file:///tmp/a%20b.rs".to_owned(), None)
         );
         assert_eq!(
-            artifact_uri("C:/x/a.rs"),
+            artifact_uri("", "C:/x/a.rs"),
             ("file:///C:/x/a.rs".to_owned(), None)
         );
     }
