@@ -296,3 +296,15 @@ fn sarif_paths_are_relative_to_the_repository_root() {
         "{run0}"
     );
 }
+
+/// The demo is what a newcomer sees first: its sources show no test markers (its expectations
+/// are in `fixtures/demo/expect.txt`).
+#[test]
+fn the_demo_shows_no_test_markers() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo/src");
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("//~"), "{} carries a test marker", path.display());
+    }
+}
