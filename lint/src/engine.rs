@@ -53,6 +53,9 @@ pub struct CheckOptions {
     /// [`crate::analysis::prefilter`]): the findings are the same, only slower. For the tests that prove
     /// it, and benchmarks.
     pub no_prefilter: bool,
+    /// Directories under `paths` not to walk: another configuration governs them
+    /// ([`crate::config::per_path`]).
+    pub skip: Vec<PathBuf>,
 }
 
 /// Receives a run's progress (a progress bar). Called from the worker threads.
@@ -131,6 +134,9 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
     let mut excludes = Excludes::default();
     excludes.add(&cwd, &options.exclude)?;
     excludes.add(&settings.base_dir, &settings.scan.exclude)?;
+    for dir in &options.skip {
+        excludes.add(dir, &["**".to_owned()])?;
+    }
     let roots = if options.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -305,6 +305,97 @@ fn the_demo_shows_no_test_markers() {
     for entry in std::fs::read_dir(&src).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(!text.contains("//~"), "{} carries a test marker", path.display());
+        assert!(
+            !text.contains("//~"),
+            "{} carries a test marker",
+            path.display()
+        );
     }
+}
+
+const CRATE_A_MANIFEST: &str = "[package]\nname = \"a\"\nversion = \"0.1.0\"\n\n[[package.metadata.vox-clavis-lint.secret]]\nid = \"VoxDbUrl\"\nenv = \"VOX_DB_URL\"\n";
+const READS_DB_URL: &str = "fn main() { let _ = std::env::var(\"VOX_DB_URL\"); }\n";
+
+/// Each file is checked under its closest configuration: crateA's `Cargo.toml` metadata
+/// governs crateA's files in whatever order the paths come, and from the workspace root.
+#[test]
+fn each_path_is_checked_under_its_closest_configuration() {
+    let p = project(&[
+        ("crateA/Cargo.toml", CRATE_A_MANIFEST),
+        ("crateA/src/main.rs", READS_DB_URL),
+        (
+            "crateB/Cargo.toml",
+            "[package]\nname = \"b\"\nversion = \"0.1.0\"\n",
+        ),
+        ("crateB/src/main.rs", READS_DB_URL),
+    ]);
+    for args in [
+        &["check", "--output-format", "short", "crateB", "crateA"][..],
+        &["check", "--output-format", "short", "crateA", "crateB"][..],
+        &["check", "--output-format", "short"][..],
+    ] {
+        let r = run(p.path(), args);
+        expect_code(&r, 1);
+        let flagged: Vec<&str> = r
+            .stdout
+            .lines()
+            .filter(|l| l.contains("error[secret-env-read]"))
+            .collect();
+        assert_eq!(flagged.len(), 1, "{args:?}\n{}", r.stdout);
+        assert!(
+            flagged[0].starts_with("crateA/src/main.rs:"),
+            "{args:?}\n{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("in 2 files"), "{args:?}\n{}", r.stdout);
+    }
+    // `--config` forces one configuration on every path.
+    let r = run(
+        p.path(),
+        &[
+            "check",
+            "--output-format",
+            "short",
+            "--config",
+            "crateB/Cargo.toml",
+        ],
+    );
+    expect_code(&r, 2);
+    assert!(r.stderr.contains("crateB/Cargo.toml"), "{}", r.stderr);
+}
+
+/// A directory with its own configuration is checked with it, not with its parent's; one the
+/// parent excludes stays excluded.
+#[test]
+fn nested_configurations_govern_their_directory() {
+    let p = project(&[
+        ("vox-clavis-lint.toml", "[scan]\nexclude = [\"vendored\"]\n"),
+        ("src/main.rs", LEAKY),
+        (
+            "tools/vox-clavis-lint.toml",
+            "[rules.secret-env-read]\nseverity = \"warning\"\n",
+        ),
+        ("tools/src/main.rs", LEAKY),
+        ("vendored/vox-clavis-lint.toml", "[names]\n"),
+        ("vendored/src/main.rs", LEAKY),
+    ]);
+    let r = run(p.path(), &["check", "--output-format", "short"]);
+    expect_code(&r, 1);
+    let lines: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains("[secret-env-read]"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(
+        lines[0].starts_with("src/main.rs:") && lines[0].contains(": error["),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines[1].starts_with("tools/src/main.rs:") && lines[1].contains(": warning["),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("in 2 files"), "{}", r.stdout);
 }

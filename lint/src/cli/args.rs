@@ -59,7 +59,7 @@ pub struct CheckArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Use this configuration file instead of discovering one from the first PATH upward
+    /// Use this configuration file for every PATH instead of each file's closest one
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -217,7 +217,7 @@ pub struct ClippyArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Use this configuration file instead of discovering one from the first PATH upward
+    /// Use this configuration file for every PATH instead of each file's closest one
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 

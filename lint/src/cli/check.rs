@@ -84,46 +84,53 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
     Ok(status(&report, args.fail_on))
 }
 
-/// Checks what `args` name (the report every format renders; also `clippy`'s).
+/// Checks what `args` name (the report every format renders; also `clippy`'s): each path
+/// under its closest configuration ([`config::per_path`]), or all of them under `--config`.
 pub(super) fn report(args: &CheckArgs) -> Result<Report, Failure> {
-    let (paths, mut settings) =
+    let (paths, settings) =
         paths_and_settings(&args.paths, args.config.as_deref(), args.no_config)?;
-    settings
-        .select(&Selection {
-            select: args.select.clone(),
-            extend_select: args.extend_select.clone(),
-            ignore: args.ignore.clone(),
-        })
-        .map_err(|e| Failure::Message(e.to_string()))?;
-    if !args.quiet {
-        for warning in &settings.warnings {
-            write_stderr(&format!("warning: {warning}\n"));
-        }
+    let mut groups = if args.config.is_some() || args.no_config {
+        Vec::new()
+    } else {
+        let cwd = std::env::current_dir().map_err(|e| {
+            Failure::Message(format!("cannot determine the working directory: {e}"))
+        })?;
+        config::per_path::groups(&paths, &args.exclude, &cwd)
+            .map_err(|e| Failure::Config(Box::new(e)))?
+    };
+    if groups.len() <= 1 {
+        groups = vec![config::per_path::Group {
+            settings,
+            paths,
+            skip: Vec::new(),
+        }];
     }
-
-    // `--write-baseline` records every finding, so it checks without one.
-    let accepted = match (&args.write_baseline, &args.baseline) {
-        (Some(_), _) => None,
-        (None, Some(file)) => Some(file.clone()),
-        (None, None) => settings.scan.baseline.clone(),
+    let mut warned = Vec::new();
+    let mut reports = Vec::new();
+    for mut group in groups {
+        if !args.quiet {
+            for warning in &group.settings.warnings {
+                if !warned.contains(warning) {
+                    write_stderr(&format!("warning: {warning}\n"));
+                    warned.push(warning.clone());
+                }
+            }
+        }
+        group
+            .settings
+            .select(&Selection {
+                select: args.select.clone(),
+                extend_select: args.extend_select.clone(),
+                ignore: args.ignore.clone(),
+            })
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        reports.push(check_group(args, group)?);
+    }
+    let mut report = if reports.len() == 1 {
+        reports.remove(0)
+    } else {
+        Report::merge(reports)
     };
-    let accepted = accepted
-        .map(|file| Baseline::read(&file))
-        .transpose()
-        .map_err(|e| Failure::Message(e.to_string()))?;
-    let (staged, changes) = new_code(args)?;
-    let options = CheckOptions {
-        paths,
-        exclude: args.exclude.clone(),
-        threads: args.threads,
-        baseline: accepted,
-        staged,
-        changes,
-        progress: super::progress::bar(args.quiet),
-        no_prefilter: args.no_prefilter,
-    };
-    let mut report =
-        engine::check(&settings, &options).map_err(|e| Failure::Message(e.to_string()))?;
     if let Some(file) = &args.write_baseline {
         let written = Baseline::from_findings(file, &report.findings);
         written
@@ -140,6 +147,34 @@ pub(super) fn report(args: &CheckArgs) -> Result<Report, Failure> {
         baseline::apply(&mut report, &written, &|_| true);
     }
     Ok(report)
+}
+
+/// One configuration's run over its paths.
+fn check_group(args: &CheckArgs, group: config::per_path::Group) -> Result<Report, Failure> {
+    let settings = group.settings;
+    // `--write-baseline` records every finding, so it checks without one.
+    let accepted = match (&args.write_baseline, &args.baseline) {
+        (Some(_), _) => None,
+        (None, Some(file)) => Some(file.clone()),
+        (None, None) => settings.scan.baseline.clone(),
+    };
+    let accepted = accepted
+        .map(|file| Baseline::read(&file))
+        .transpose()
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    let (staged, changes) = new_code(args)?;
+    let options = CheckOptions {
+        paths: group.paths,
+        exclude: args.exclude.clone(),
+        threads: args.threads,
+        baseline: accepted,
+        staged,
+        changes,
+        progress: super::progress::bar(args.quiet),
+        no_prefilter: args.no_prefilter,
+        skip: group.skip,
+    };
+    engine::check(&settings, &options).map_err(|e| Failure::Message(e.to_string()))
 }
 
 /// The paths a command was given (`.` when none) and the settings for them: `--config FILE`,

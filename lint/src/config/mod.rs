@@ -10,6 +10,7 @@ mod load;
 pub mod names;
 pub mod options;
 pub mod overrides;
+pub mod per_path;
 pub mod readers;
 pub mod selection;
 mod validate;

@@ -73,6 +73,36 @@ impl Excludes {
     }
 }
 
+/// The walk of one directory: `.gitignore`, `.ignore` and excludes honoured, hidden entries
+/// skipped, excluded directories pruned, in a sorted order.
+fn walker(root: &Path, excludes: &Excludes) -> ignore::Walk {
+    WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .ignore(true)
+        .parents(true)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry({
+            // Prune excluded directories instead of walking into them.
+            let excludes = excludes.clone();
+            move |e| e.depth() == 0 || !excludes.is_excluded(e.path())
+        })
+        .build()
+}
+
+/// The directories below `root` (not `root` itself) that a walk of it enters, sorted; those
+/// that cannot be read are left out (the file walk reports them).
+pub fn dirs(root: &Path, excludes: &Excludes) -> Vec<PathBuf> {
+    walker(root, excludes)
+        .filter_map(Result::ok)
+        .filter(|e| e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()))
+        .map(|e| e.into_path())
+        .collect()
+}
+
 /// Walks `roots` and returns the `.rs` files to check (sorted, deduplicated) plus entries that
 /// could not be read.
 pub fn walk(
@@ -90,22 +120,7 @@ pub fn walk(
             files.push(walked(root, cwd));
             continue;
         }
-        let walker = WalkBuilder::new(root)
-            .hidden(true)
-            .git_ignore(true)
-            .git_global(false)
-            .git_exclude(true)
-            .ignore(true)
-            .parents(true)
-            .require_git(false)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .filter_entry({
-                // Prune excluded directories instead of walking into them.
-                let excludes = excludes.clone();
-                move |e| e.depth() == 0 || !excludes.is_excluded(e.path())
-            })
-            .build();
-        for entry in walker {
+        for entry in walker(root, excludes) {
             match entry {
                 Ok(e) => {
                     let p = e.path();

@@ -21,6 +21,39 @@ pub struct Report {
 }
 
 impl Report {
+    /// One report of several runs over disjoint files (one per configuration), sorted as one
+    /// run sorts. Fingerprints are per file, so they stay as each run assigned them; a stale
+    /// baseline entry that several runs saw (a deleted file) counts once.
+    pub fn merge(reports: Vec<Report>) -> Report {
+        let mut out = Report::default();
+        for r in reports {
+            out.findings.extend(r.findings);
+            out.suppressed.extend(r.suppressed);
+            out.files_checked += r.files_checked;
+            out.sources.extend(r.sources);
+            if let Some(b) = r.baseline {
+                match &mut out.baseline {
+                    None => out.baseline = Some(b),
+                    Some(acc) => {
+                        acc.matched += b.matched;
+                        for entry in b.stale {
+                            if !acc.stale.contains(&entry) {
+                                acc.stale.push(entry);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for list in [&mut out.findings, &mut out.suppressed] {
+            list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+        if let Some(b) = &mut out.baseline {
+            b.stale.sort();
+        }
+        out
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
