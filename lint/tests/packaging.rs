@@ -131,3 +131,20 @@ fn readme_and_docs_state_the_workspace_rust_version() {
     }
 }
 
+#[test]
+fn the_release_profile_strips_debug_info_and_profiling_keeps_it() {
+    let workspace = manifest("Cargo.toml");
+    let release = get(&workspace, "profile.release");
+    assert_eq!(release.get("debug").and_then(Value::as_bool), Some(false));
+    let strip = get(release, "strip");
+    assert!(
+        strip.as_str() == Some("debuginfo")
+            || strip.as_str() == Some("symbols")
+            || strip.as_bool() == Some(true),
+        "the release profile must strip debug info, got strip = {strip}"
+    );
+    let profiling = get(&workspace, "profile.profiling");
+    assert_eq!(string(profiling, "inherits"), "release");
+    assert_eq!(string(profiling, "debug"), "line-tables-only");
+    assert_eq!(string(profiling, "strip"), "none");
+}
