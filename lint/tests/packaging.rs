@@ -1,6 +1,9 @@
 //! The packaging facts that live in more than one file agree: the minimum Rust version (the
-//! workspace manifest, every crate, rust-toolchain.toml, README).
+//! workspace manifest, every crate, rust-toolchain.toml, README), the release profile, and the
+//! names of the release archives (the release workflow builds them, `cargo binstall`'s metadata
+//! and the GitHub Action download them, docs/ci.md's workflows use the action).
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -147,4 +150,195 @@ fn the_release_profile_strips_debug_info_and_profiling_keeps_it() {
     assert_eq!(string(profiling, "inherits"), "release");
     assert_eq!(string(profiling, "debug"), "line-tables-only");
     assert_eq!(string(profiling, "strip"), "none");
+}
+
+/// One build of `.github/workflows/release.yml`'s matrix.
+#[derive(Debug)]
+struct Build {
+    target: String,
+    archive: String,
+}
+
+fn release_workflow() -> (String, Vec<Build>) {
+    let text = read(".github/workflows/release.yml");
+    let mut builds: Vec<Build> = Vec::new();
+    let mut archive_name = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(target) = line.strip_prefix("- target: ") {
+            builds.push(Build {
+                target: target.to_owned(),
+                archive: String::new(),
+            });
+        } else if let Some(archive) = line.strip_prefix("archive: ") {
+            builds
+                .last_mut()
+                .expect("`archive:` belongs to a matrix entry")
+                .archive = archive.to_owned();
+        } else if let Some(name) = line.strip_prefix("ARCHIVE: ") {
+            archive_name = Some(name.to_owned());
+        }
+    }
+    assert!(
+        text.contains("tags: [\"v*\"]"),
+        "the release workflow runs on v* tags"
+    );
+    assert!(
+        text.contains("mkdir \"$ARCHIVE\"") && text.contains("\"$ARCHIVE/\""),
+        "the release workflow packages the binary in a folder named as the archive"
+    );
+    (
+        archive_name.expect("the release workflow sets ARCHIVE"),
+        builds,
+    )
+}
+
+fn expand(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in vars {
+        out = out.replace(&format!("{{ {name} }}"), value);
+    }
+    assert!(
+        !out.contains('{'),
+        "unknown placeholder left in {template}: {out}"
+    );
+    out
+}
+
+#[test]
+fn the_release_workflow_builds_every_promised_platform() {
+    let (_, builds) = release_workflow();
+    let targets: BTreeSet<&str> = builds.iter().map(|b| b.target.as_str()).collect();
+    let promised: BTreeSet<&str> = [
+        "x86_64-unknown-linux-gnu",
+        "aarch64-unknown-linux-gnu",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ]
+    .into();
+    assert_eq!(targets, promised);
+    for build in &builds {
+        let expected = if build.target.contains("windows") {
+            "zip"
+        } else {
+            "tar.gz"
+        };
+        assert_eq!(build.archive, expected, "{build:?}");
+    }
+}
+
+#[test]
+fn binstall_metadata_names_the_release_workflow_archives() {
+    let workspace = manifest("Cargo.toml");
+    let lint = manifest("lint/Cargo.toml");
+    let name = string(&lint, "package.name");
+    let version = string(&workspace, "workspace.package.version");
+    let repo = string(&workspace, "workspace.package.repository");
+    let bin = string(
+        lint.get("bin").and_then(|b| b.get(0)).expect("a [[bin]]"),
+        "name",
+    );
+    let binstall = get(&lint, "package.metadata.binstall");
+    let tag = format!("v{version}");
+    let (archive_template, builds) = release_workflow();
+
+    for build in &builds {
+        let target = build.target.as_str();
+        // What the release workflow uploads for this target.
+        let archive = archive_template
+            .replace("${{ matrix.target }}", target)
+            .replace("${{ github.ref_name }}", &tag);
+        assert!(!archive.contains("${{"), "unexpanded: {archive}");
+        let asset = format!("{archive}.{}", build.archive);
+        let exe = if target.contains("windows") {
+            ".exe"
+        } else {
+            ""
+        };
+
+        // What `cargo binstall` asks for: the defaults, then the target's overrides.
+        let key = |k: &str| {
+            binstall
+                .get("overrides")
+                .and_then(|o| o.get(target))
+                .and_then(|o| o.get(k))
+                .or_else(|| binstall.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or_else(|| panic!("binstall `{k}` for {target}"))
+                .to_owned()
+        };
+        let vars = [
+            ("name", name),
+            ("version", version),
+            ("repo", repo),
+            ("target", target),
+            ("bin", bin),
+            ("binary-ext", exe),
+        ];
+        let url = expand(&key("pkg-url"), &vars);
+        assert_eq!(
+            url,
+            format!("{repo}/releases/download/{tag}/{asset}"),
+            "binstall's pkg-url for {target}"
+        );
+        let fmt = key("pkg-fmt");
+        let expected_fmt = if build.archive == "zip" { "zip" } else { "tgz" };
+        assert_eq!(fmt, expected_fmt, "binstall's pkg-fmt for {target}");
+        assert_eq!(
+            expand(&key("bin-dir"), &vars),
+            format!("{archive}/vox-clavis-lint{exe}"),
+            "binstall's bin-dir for {target}: the release archive holds <archive>/<bin>"
+        );
+    }
+}
+
+#[test]
+fn the_action_downloads_the_release_archives() {
+    let action = read("action.yml");
+    let (archive_template, builds) = release_workflow();
+    assert_eq!(
+        archive_template, "vox-clavis-lint-${{ matrix.target }}-${{ github.ref_name }}",
+        "action.yml spells the archive name the same way: update both"
+    );
+    assert!(action.contains("archive=\"vox-clavis-lint-$target-$tag\""));
+    let zipped: Vec<&str> = builds
+        .iter()
+        .filter(|b| b.archive == "zip")
+        .map(|b| b.target.as_str())
+        .collect();
+    assert_eq!(zipped, ["x86_64-pc-windows-msvc"]);
+    assert!(action.contains("[ \"$target\" = x86_64-pc-windows-msvc ] && ext=zip exe=.exe"));
+    // Each runner the action knows maps to a target the release builds, and every target is
+    // reachable from some runner.
+    let mapped: BTreeSet<&str> = action
+        .lines()
+        .filter_map(|l| l.trim().split_once(") target="))
+        .map(|(_, rest)| rest.trim_end_matches(" ;;").trim())
+        .collect();
+    let built: BTreeSet<&str> = builds.iter().map(|b| b.target.as_str()).collect();
+    assert_eq!(mapped, built, "action.yml's runner → target mapping");
+}
+
+#[test]
+fn github_workflows_in_docs_use_the_action_not_a_compile() {
+    let ci = read("docs/ci.md");
+    let github = section(&ci, "GitHub Actions");
+    let default_path = github
+        .split("\n### Build from source")
+        .next()
+        .expect("text before the build-from-source alternative");
+    assert!(
+        default_path.contains("uses: vox-clavis/vox-clavis-lint@"),
+        "docs/ci.md's GitHub workflows use the action"
+    );
+    assert!(
+        !default_path.contains("cargo install"),
+        "docs/ci.md's default GitHub path compiles nothing: `cargo install` belongs under \
+         \"### Build from source\""
+    );
+    assert!(
+        github.contains("\n### Build from source"),
+        "docs/ci.md keeps a build-from-source alternative"
+    );
 }
