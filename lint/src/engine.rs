@@ -457,10 +457,7 @@ fn is_test_module(module: &[String], krate: &CrateFacts) -> bool {
 
 /// Sorts, removes exact duplicates, and assigns fingerprints that survive unrelated edits.
 fn finish(report: &mut Report) {
-    for list in [&mut report.findings, &mut report.suppressed] {
-        list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        list.dedup();
-    }
+    report.sort();
     fingerprint::assign(&mut report.findings, &mut report.suppressed);
 }
 

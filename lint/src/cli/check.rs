@@ -87,10 +87,15 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
 /// Checks what `args` name (the report every format renders; also `clippy`'s): each path
 /// under its closest configuration ([`config::per_path`]), or all of them under `--config`.
 pub(super) fn report(args: &CheckArgs) -> Result<Report, Failure> {
-    let (paths, settings) =
-        paths_and_settings(&args.paths, args.config.as_deref(), args.no_config)?;
-    let mut groups = if args.config.is_some() || args.no_config {
-        Vec::new()
+    let paths = existing_paths(&args.paths)?;
+    let groups = if args.config.is_some() || args.no_config {
+        let settings = config::load(args.config.as_deref(), args.no_config, &paths[0])
+            .map_err(|e| Failure::Config(Box::new(e)))?;
+        vec![config::per_path::Group {
+            settings,
+            paths,
+            skip: Vec::new(),
+        }]
     } else {
         let cwd = std::env::current_dir().map_err(|e| {
             Failure::Message(format!("cannot determine the working directory: {e}"))
@@ -98,13 +103,6 @@ pub(super) fn report(args: &CheckArgs) -> Result<Report, Failure> {
         config::per_path::groups(&paths, &args.exclude, &cwd)
             .map_err(|e| Failure::Config(Box::new(e)))?
     };
-    if groups.len() <= 1 {
-        groups = vec![config::per_path::Group {
-            settings,
-            paths,
-            skip: Vec::new(),
-        }];
-    }
     let mut warned = Vec::new();
     let mut reports = Vec::new();
     for mut group in groups {
@@ -185,6 +183,15 @@ pub(super) fn paths_and_settings(
     config: Option<&Path>,
     no_config: bool,
 ) -> Result<(Vec<PathBuf>, Settings), Failure> {
+    let paths = existing_paths(given)?;
+    let settings =
+        config::load(config, no_config, &paths[0]).map_err(|e| Failure::Config(Box::new(e)))?;
+    Ok((paths, settings))
+}
+
+/// The paths a command was given (`.` when none), or the error for the first that does not
+/// exist.
+fn existing_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let paths = if given.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -200,9 +207,7 @@ pub(super) fn paths_and_settings(
         }
         return Err(Failure::Message(message));
     }
-    let settings =
-        config::load(config, no_config, &paths[0]).map_err(|e| Failure::Config(Box::new(e)))?;
-    Ok((paths, settings))
+    Ok(paths)
 }
 
 /// `--diff REV` and `--staged`: the lines to report on, and the repository whose index to

@@ -21,6 +21,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// Findings and suppressed findings in report order, each once.
+    pub fn sort(&mut self) {
+        for list in [&mut self.findings, &mut self.suppressed] {
+            list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            list.dedup();
+        }
+    }
+
     /// One report of several runs over disjoint files (one per configuration), sorted as one
     /// run sorts. Fingerprints are per file, so they stay as each run assigned them; a stale
     /// baseline entry that several runs saw (a deleted file) counts once.
@@ -45,9 +53,7 @@ impl Report {
                 }
             }
         }
-        for list in [&mut out.findings, &mut out.suppressed] {
-            list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        }
+        out.sort();
         if let Some(b) = &mut out.baseline {
             b.stale.sort();
         }
