@@ -12,13 +12,15 @@ use rayon::prelude::*;
 use crate::analysis::derived;
 use crate::analysis::facts::{self, FileFacts};
 use crate::analysis::join::{CrateFacts, Question};
+use crate::analysis::macro_budget;
 use crate::analysis::prefilter::{self, Needs, Prefilter};
 use crate::config::{PathLevels, Settings};
 use crate::finding::RuleMeta;
 use crate::finding::{Finding, Location};
 use crate::input::changes::Changes;
 use crate::input::git::{GitError, Repo};
-use crate::input::source::SourceFile;
+use crate::input::nesting;
+use crate::input::source::{ByteSpan, SourceFile};
 use crate::input::unit::{ModuleUnit, UnitFinder};
 use crate::input::walk::{self, Excludes, WalkSetupError, WalkedFile};
 use crate::rules::context::FileContext;
@@ -550,7 +552,7 @@ fn check_file(
             result.findings.push(
                 unparsable(
                     format!("file is not valid UTF-8 (invalid byte at offset {at})"),
-                    Location::of(&source, crate::input::source::ByteSpan { start: end, end }),
+                    Location::of(&source, ByteSpan { start: end, end }),
                 )
                 .with_help("Rust sources must be UTF-8; re-encode the file"),
             );
@@ -578,6 +580,27 @@ fn analyze(
 ) -> FileResult {
     let unparsable =
         |message: String, location| unparsable_file::finding(&source.display, location, message);
+    let deepest = nesting::deepest(&source.text);
+    if deepest.depth > nesting::LIMIT {
+        let at = ByteSpan {
+            start: deepest.offset,
+            end: deepest.offset + 1,
+        };
+        result.findings.push(
+            unparsable(
+                format!(
+                    "file is nested too deeply to analyze: depth {} exceeds the limit of {}",
+                    deepest.depth,
+                    nesting::LIMIT
+                ),
+                Location::of(&source, at),
+            )
+            .with_label("nesting exceeds the limit here")
+            .with_help("generated code this deep is best excluded with `--exclude`"),
+        );
+        result.text = KeptText::Kept(source.text);
+        return result;
+    }
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         if let Some(needs) = plan.walk {
             match run_rules(settings, &source, &result.unit, &result.levels, needs) {
@@ -679,6 +702,7 @@ fn run_rules(
     needs: Needs,
 ) -> Result<RuleOutput, syn::Error> {
     let file = syn::parse_file(&source.text)?;
+    macro_budget::start(source.text.len());
     let mut facts = match needs {
         Needs::Tree => FileFacts::empty(&source.display),
         Needs::Facts | Needs::Flows => {
@@ -691,7 +715,18 @@ fn run_rules(
             rule.check(&mut cx, &file);
         }
     }
-    let (findings, questions) = (cx.findings, cx.questions);
+    let (mut findings, questions) = (cx.findings, cx.questions);
+    if macro_budget::ran_out() {
+        findings.push(
+            unparsable_file::finding(
+                &source.display,
+                Location::file_start(),
+                "macro arguments are nested too deeply to read them all; \
+                 the macros past the limit were not checked",
+            )
+            .with_help("generated code this deep is best excluded with `--exclude`"),
+        );
+    }
     // Suppression comments need the tree for the extent of the item or statement they
     // precede; the tree is dropped right after.
     let suppressions = suppress::collect(source, &file);

@@ -43,7 +43,13 @@ const TARGETS: &[Target] = &[
         dir: "fixtures/demo",
         config: &[],
     },
+    // Values outside the flagged spans, listed by hand in its `CANARIES`.
+    Target {
+        dir: HOSTILE,
+        config: &["--no-config"],
+    },
 ];
+const HOSTILE: &str = "fixtures/hostile/redaction";
 
 struct Output {
     what: String,
@@ -258,6 +264,14 @@ fn canaries(target: &Target) -> Vec<Canary> {
             ));
         }
     }
+    // Shapes no pattern of this test finds (a key split by `concat!`, a URL's password),
+    // each labelled by hand.
+    if let Ok(list) = std::fs::read_to_string(root.join(target.dir).join("CANARIES")) {
+        for (i, value) in list.lines().enumerate() {
+            let origin = format!("{}/CANARIES:{}", target.dir, i + 1);
+            out.push(Canary::new(origin, value, value));
+        }
+    }
     let mut args = vec!["check", "--format", "json"];
     args.extend_from_slice(target.config);
     args.push(target.dir);
@@ -340,6 +354,18 @@ fn no_output_format_prints_a_fixture_secret() {
             shown.push(human.contains("\"*****"));
             shown.push(rustc_json.contains("vox-clavis-lint::hardcoded-secret"));
             shown.push(rustc_json.contains("\"*****"));
+        }
+        if target.dir == HOSTILE {
+            // The lines of every shape are shown, masked: the test is not vacuous.
+            for masked in [
+                "the password is ****",
+                "concat!(\"****",
+                "Bearer ****",
+                "postgres://app:****",
+                "mysql://root:****",
+            ] {
+                shown.push(human.contains(masked));
+            }
         }
     }
     assert!(total > 0, "no canaries at all");

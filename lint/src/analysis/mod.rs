@@ -2,8 +2,10 @@
 //! every rule. Per-file [`facts`] (constants, environment reads, calls), the read types they
 //! share with name resolution ([`scope`]) and value flow ([`taint`]) in [`reads`], the
 //! crate-wide [`join`] that answers what one file cannot, `macro_rules!` expansion, literal
-//! and credential recognition, inventories declared in code ([`derived`]) and the
-//! [`prefilter`] that decides which files need how much of it.
+//! and credential recognition, inventories declared in code ([`derived`]) the
+//! [`prefilter`] that decides which files need how much of it, the [`depth`] bound that
+//! keeps the questions they ask of a sub-tree linear, and the [`macro_budget`] that keeps the
+//! parsing of nested macro arguments linear.
 //!
 //! The matching helpers of a rule live here too, beside the shared [`matchers`], so a rule file
 //! holds its documentation, its walk and its findings: which field and type names say they hold
@@ -20,10 +22,12 @@ pub mod auth_headers;
 pub mod credential_places;
 pub mod credentials;
 pub mod debug_attrs;
+pub mod depth;
 pub mod derived;
 pub mod facts;
 pub mod join;
 pub mod literals;
+pub mod macro_budget;
 pub mod macro_rules;
 pub mod matchers;
 pub mod prefilter;

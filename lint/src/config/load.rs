@@ -1,13 +1,15 @@
 //! The entry points: discover or take the config file, parse it, validate it => [`Settings`].
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use miette::{NamedSource, SourceSpan};
+use miette::{LabeledSpan, NamedSource, SourceSpan};
 
 use super::discover::{self, ConfigKind, Discovered};
 use super::options::{CargoManifest, Options};
 use super::validate::validate;
 use super::{ConfigError, Settings};
+use crate::input::clip;
 
 /// Loads the settings for a run.
 ///
@@ -78,11 +80,25 @@ fn from_discovered(found: Discovered, mut warnings: Vec<String>) -> Result<Setti
     let options = parsed.map_err(|e| parse_error(&e, &path, text.clone()))?;
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let origin = display_path(&path);
-    let validated =
-        validate(options, &base_dir, &origin).map_err(|problems| ConfigError::Invalid {
-            src: source(&path, text),
-            problems,
-        })?;
+    let validated = validate(options, &base_dir, &origin).map_err(|mut problems| {
+        let spans: Vec<Range<usize>> = problems
+            .iter()
+            .flat_map(|p| &p.labels)
+            .map(|l| l.offset()..l.offset() + l.len())
+            .collect();
+        let (src, spans) = source(&path, text, spans);
+        let mut spans = spans.into_iter();
+        for label in problems.iter_mut().flat_map(|p| &mut p.labels) {
+            let span = spans.next().unwrap_or_default();
+            let text = label.label().map(str::to_owned);
+            *label = if label.primary() {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            };
+        }
+        ConfigError::Invalid { src, problems }
+    })?;
     warnings.extend(validated.warnings);
     Ok(Settings {
         config_file: Some(path),
@@ -115,15 +131,24 @@ fn parse_error(e: &toml::de::Error, path: &Path, text: String) -> ConfigError {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("; ");
+    let (src, spans) = source(path, text, e.span().into_iter().collect());
     ConfigError::Parse {
-        src: source(path, text),
-        message,
-        span: e.span().map(SourceSpan::from),
+        src,
+        message: clip::message(&message),
+        span: spans.into_iter().next().map(SourceSpan::from),
     }
 }
 
-fn source(path: &Path, text: String) -> NamedSource<String> {
-    NamedSource::new(display_path(path), text).with_language("TOML")
+/// The text errors quote, with long lines cut around `spans` (a one-line file of megabytes
+/// is not echoed whole), and the spans in it.
+fn source(
+    path: &Path,
+    text: String,
+    spans: Vec<Range<usize>>,
+) -> (NamedSource<String>, Vec<Range<usize>>) {
+    let (text, spans) = clip::around(&text, &spans).unwrap_or((text, spans));
+    let src = NamedSource::new(display_path(path), text).with_language("TOML");
+    (src, spans)
 }
 
 /// `path` relative to the working directory when it lies below it, else as is.

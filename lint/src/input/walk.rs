@@ -1,5 +1,10 @@
 //! Which files a run checks: `.rs` files under the given paths, honouring `.gitignore`,
 //! `.ignore` and excludes, in a sorted order. Explicit file arguments are always checked.
+//!
+//! Symbolic links are followed (the `ignore` walker detects loops, reported as errors), and
+//! a file reached by several paths is checked once, under the first. Nothing is skipped
+//! silently: a `.rs` entry that is not a regular file (a FIFO, a socket, a device) is
+//! reported, and a path argument that is neither a file nor a directory stops the run.
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +31,8 @@ pub struct WalkError {
 pub enum WalkSetupError {
     #[error("path `{0}` does not exist")]
     Missing(String),
+    #[error("path `{0}` is not a regular file or a directory (a FIFO, a socket or a device)")]
+    NotFileOrDir(String),
     #[error("invalid exclude pattern `{pattern}`: {message}")]
     BadGlob { pattern: String, message: String },
 }
@@ -85,6 +92,7 @@ fn walker(root: &Path, excludes: &Excludes) -> ignore::Walk {
         .parents(true)
         .require_git(false)
         .sort_by_file_name(|a, b| a.cmp(b))
+        .follow_links(true)
         .filter_entry({
             // Prune excluded directories instead of walking into them.
             let excludes = excludes.clone();
@@ -112,7 +120,10 @@ pub fn walk(
 ) -> Result<(Vec<WalkedFile>, Vec<WalkError>), WalkSetupError> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    // Whether a link was followed: only then can two paths be one file.
+    let mut linked = false;
     for root in roots {
+        linked |= std::fs::symlink_metadata(root).is_ok_and(|m| m.is_symlink());
         let meta = std::fs::metadata(root)
             .map_err(|_| WalkSetupError::Missing(root.display().to_string()))?;
         if meta.is_file() {
@@ -120,14 +131,27 @@ pub fn walk(
             files.push(walked(root, cwd));
             continue;
         }
+        if !meta.is_dir() {
+            return Err(WalkSetupError::NotFileOrDir(root.display().to_string()));
+        }
         for entry in walker(root, excludes) {
             match entry {
                 Ok(e) => {
+                    linked |= e.path_is_symlink();
                     let p = e.path();
-                    if e.file_type().is_some_and(|t| t.is_file())
-                        && p.extension().is_some_and(|x| x == "rs")
-                    {
+                    let Some(kind) = e.file_type() else { continue };
+                    if kind.is_dir() || p.extension().is_none_or(|x| x != "rs") {
+                        continue;
+                    }
+                    if kind.is_file() {
                         files.push(walked(p, cwd));
+                    } else {
+                        errors.push(WalkError {
+                            display: display_path(p, cwd),
+                            message: "not a regular file (a FIFO, a socket or a device), \
+                                      so it was not checked"
+                                .to_owned(),
+                        });
                     }
                 }
                 Err(err) => errors.push(WalkError {
@@ -140,6 +164,11 @@ pub fn walk(
     }
     files.sort();
     files.dedup_by(|a, b| a.display == b.display);
+    // One check per real file, however many links lead to it: the first path in order.
+    if linked {
+        let mut seen = std::collections::HashSet::new();
+        files.retain(|f| seen.insert(std::fs::canonicalize(&f.path).unwrap_or(f.path.clone())));
+    }
     Ok((files, errors))
 }
 

@@ -2,10 +2,12 @@
 //!
 //! The only module that knows miette's report handler. Source text comes from
 //! [`Report::sources`] and nowhere else; a finding whose file has no text (it could not be
-//! read) is rendered without a snippet, with its location in words.
+//! read) is rendered without a snippet, with its location in words. Long lines are cut
+//! around the finding first ([`clip`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 
 use miette::{
@@ -14,6 +16,7 @@ use miette::{
 
 use super::{DEFAULT_WIDTH, RenderOptions, one_based, push_trailer};
 use crate::finding::{Finding, Severity};
+use crate::input::clip;
 use crate::verdict::report::Report;
 
 pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
@@ -95,19 +98,28 @@ impl<'a> FindingDiagnostic<'a> {
             one_based(finding.location.start.column)
         );
         let snippet = text.map(|text| {
-            let span = |location: &crate::finding::Location| {
-                let (start, end) = clamp_span(&text, location.span.start, location.span.end);
-                (start, end - start)
+            let spans: Vec<Range<usize>> = std::iter::once(&finding.location)
+                .chain(finding.related.iter().map(|(location, _)| location))
+                .map(|location| {
+                    let (start, end) = clamp_span(&text, location.span.start, location.span.end);
+                    start..end
+                })
+                .collect();
+            let (text, spans) = match clip::around(&text, &spans) {
+                Some((cut, spans)) => (Arc::from(cut), spans),
+                None => (text, spans),
             };
+            let span = |i: usize| (spans[i].start, spans[i].len());
             let mut labels = vec![LabeledSpan::new_primary_with_span(
                 finding.label.clone(),
-                span(&finding.location),
+                span(0),
             )];
             labels.extend(
                 finding
                     .related
                     .iter()
-                    .map(|(location, label)| LabeledSpan::at(span(location), label.clone())),
+                    .enumerate()
+                    .map(|(i, (_, label))| LabeledSpan::at(span(i + 1), label.clone())),
             );
             (NamedSource::new(&position, text), labels)
         });

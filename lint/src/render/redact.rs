@@ -12,7 +12,17 @@
 //!   rule judged to be credentials);
 //! - high-entropy values written right after a credential's name (`api_key = ".."`,
 //!   `password: ".."`), so they stay hidden when the rule is turned off or the file does not
-//!   parse.
+//!   parse;
+//! - every other occurrence of a flagged literal's value (the password repeated in a
+//!   comment or in another literal);
+//! - every high-entropy token of the text, in code, comments and doc comments alike, the
+//!   token after `Bearer` or `Basic`, and the password of every URL with userinfo
+//!   (`postgres://user:PASSWORD@host`);
+//! - the pieces of a credential built by `concat!("sk_live_", "..")`.
+//!
+//! Every line any format shows is output, so the whole text is masked, not just the flagged
+//! spans. Masking a hash or a test vector that was no secret costs a reader a few
+//! characters of context; showing a key cannot be taken back.
 //!
 //! The findings' own texts (message, label, help, related labels) are masked for known
 //! formats too, as a safety net: rules never put a value there.
@@ -28,6 +38,9 @@ use crate::finding::Finding;
 
 /// The rule whose findings' spans are credentials.
 const HARDCODED_SECRET: &str = "hardcoded-secret";
+/// Flagged values at least this long are masked wherever else they occur; shorter ones
+/// would mask ordinary words.
+const MIN_REPEATED: usize = 8;
 
 /// The masked copy of `text`, the text of the file `findings` point into; masks the
 /// findings' texts in place.
@@ -42,7 +55,19 @@ pub fn file(text: &str, findings: &mut [Finding]) -> String {
             ranges.push(literal_contents(text, span.start..span.end));
         }
     }
+    // The same value elsewhere: in a comment, a log line, another literal.
+    let flagged: Vec<Range<usize>> = ranges[..].to_vec();
+    for r in flagged {
+        let value = &text[floor(text, r.start)..floor(text, r.end.max(r.start))];
+        if value.len() >= MIN_REPEATED {
+            ranges.extend(text.match_indices(value).map(|(at, v)| at..at + v.len()));
+        }
+    }
     ranges.extend(assigned_values(text));
+    ranges.extend(high_entropy_tokens(text));
+    ranges.extend(url_passwords(text));
+    ranges.extend(authorization_tokens(text));
+    ranges.extend(concat_pieces(text));
     for f in findings.iter_mut() {
         mask_known(&mut f.message);
         if let Some(label) = &mut f.label {
@@ -150,6 +175,98 @@ fn assigned_values(text: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// Every run of the token alphabet that [`credentials::is_high_entropy`] accepts.
+fn high_entropy_tokens(text: &str) -> Vec<Range<usize>> {
+    static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?-u)[A-Za-z0-9+/=_-]{16,}").expect("the token pattern compiles")
+    });
+    TOKEN
+        .find_iter(text)
+        .filter(|m| credentials::is_high_entropy(m.as_str()))
+        .map(|m| m.range())
+        .collect()
+}
+
+/// The password of each URL with userinfo: `scheme://user:PASSWORD@host`.
+fn url_passwords(text: &str) -> Vec<Range<usize>> {
+    static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)[a-z][a-z0-9+.-]*://[^\s/?#@:"'<>]*:([^\s/?#@"'<>]+)@"#)
+            .expect("the userinfo pattern compiles")
+    });
+    USERINFO
+        .captures_iter(text)
+        .filter_map(|c| c.get(1).map(|m| m.range()))
+        .collect()
+}
+
+/// The token of each `Bearer ..` or `Basic ..` written out, when it mixes letters and
+/// digits (prose such as "basic configuration" does not).
+fn authorization_tokens(text: &str) -> Vec<Range<usize>> {
+    static SCHEME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i-u)\b(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]{12,})")
+            .expect("the authorization pattern compiles")
+    });
+    SCHEME
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .filter(|m| {
+            let t = m.as_str().as_bytes();
+            t.iter().any(u8::is_ascii_digit) && t.iter().any(u8::is_ascii_alphabetic)
+        })
+        .map(|m| m.range())
+        .collect()
+}
+
+/// The string pieces of every `concat!(..)` whose joined text is a credential: a known
+/// format or a high-entropy value.
+fn concat_pieces(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("concat!") {
+        let pieces = concat_literals(text, at + "concat!".len());
+        let joined: String = pieces.iter().map(|r| &text[r.clone()]).collect();
+        if credentials::contains_known(&joined) || credentials::is_high_entropy(&joined) {
+            out.extend(pieces);
+        }
+    }
+    out
+}
+
+/// The contents of the string literals of the macro arguments that start at `from` (just
+/// after `concat!`), up to its closing delimiter.
+fn concat_literals(text: &str, from: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    if !matches!(bytes.get(i), Some(b'(' | b'[' | b'{')) {
+        return Vec::new();
+    }
+    let (mut depth, mut pieces) = (0usize, Vec::new());
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                pieces.push(start..i.min(bytes.len()));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    pieces
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +317,46 @@ mod tests {
         );
         assert!(!findings[0].message.contains(&ghp()));
         assert!(findings[0].message.starts_with("leaked ****"));
+    }
+
+    /// Each value of the hostile file is shown nowhere, while the code around stays.
+    #[test]
+    fn every_occurrence_and_every_shape_is_masked() {
+        let value = "q7Wm2xLr9Tz4Kp8N";
+        let piece = "Zk3Qw9Er2Ty7Ui4Op1As6Df";
+        let token = "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl";
+        let text = format!(
+            "let p = \"{value}\"; // the password is {value}\n\
+             /// Send `Authorization: Bearer {token}`.\n\
+             const K: &str = concat!(\"sk_live_\", \"{piece}\");\n\
+             let url = \"postgres://app:hunter2hunter@db:5432/x\";\n\
+             let t = \"basic configuration\";\n"
+        );
+        let source = SourceFile::new("a.rs".into(), "a.rs".into(), text.clone());
+        let at = text.find('"').unwrap();
+        let span = ByteSpan {
+            start: at,
+            end: at + value.len() + 2,
+        };
+        let mut findings = [Finding::new(
+            HARDCODED_SECRET,
+            Severity::Error,
+            "a.rs",
+            Location::of(&source, span),
+            "a password",
+        )];
+        let masked = file(&text, &mut findings);
+        for secret in [value, piece, token, "hunter2hunter"] {
+            assert!(!masked.contains(secret), "{secret} shown in\n{masked}");
+        }
+        assert!(masked.contains("the password is ****"), "{masked}");
+        assert!(masked.contains("concat!(\"********\", \"****"), "{masked}");
+        assert!(
+            masked.contains("postgres://app:*************@db"),
+            "{masked}"
+        );
+        assert!(masked.contains("basic configuration"), "{masked}");
+        assert_eq!(masked.len(), text.len());
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub fn finding(path: &str, location: Location, message: impl Into<String>) -> Fi
 declare_rule! {
     /// ## What it does
     /// Reports a `.rs` file that could not be checked: it could not be read, is not valid
-    /// UTF-8, or does not parse as Rust. The finding points at the parser's error location.
+    /// UTF-8, does not parse as Rust, or is past a limit of the analysis. The finding points at the parser's error location.
     ///
     /// Every file is syntax-checked. A file in which some rule could fire (it holds one of
     /// the rule's triggers, see `lint/src/analysis/prefilter.rs`) is parsed with syn, and reported
@@ -25,6 +25,15 @@ declare_rule! {
     /// it, syn parses it, and the file is reported with syn's error if syn rejects it as
     /// well. So Rust that syn does not know (cargo-script front matter, edition-2015 bare
     /// trait objects) is not reported in a file no rule needs.
+    ///
+    /// Limits are findings too, so that no file stops the run. A file nested more than
+    /// 10,000 levels deep (brackets, generics, a method chain, a sum, an `else if` chain,
+    /// measured on its tokens before anything recursive runs) is reported with its depth
+    /// and where it is reached, and not parsed: the parsers and walks recurse once per
+    /// level. A file whose nested macro arguments would be parsed again and again past a
+    /// budget of 64 times its length is reported once, and the macros past the budget are
+    /// not looked into. A `.rs` entry that is not a regular file (a FIFO, a device), a
+    /// dangling link and a link loop are reported where the walk meets them.
     ///
     /// ## Why is this bad?
     /// A file the linter cannot parse is a file it cannot vouch for. Skipping it silently would

@@ -7,7 +7,6 @@ use syn::spanned::Spanned;
 
 use super::{CallSite, Callee, Collector, FlowSink, LibraryCall, PathCall, Value};
 use crate::analysis::reads::{Arg, NameExpr};
-use crate::finding::Location;
 
 impl Collector<'_> {
     /// A call of a catalogued library entry point (`Bot::from_env()`, `sqlx::query!`), or of a
@@ -36,8 +35,10 @@ impl Collector<'_> {
         &mut self,
         callee: Callee,
         args: impl Iterator<Item = &'e Expr>,
-        location: Location,
+        site: &dyn Spanned,
     ) {
+        // Spans are printed from whole token trees: taken only for a call that is kept, or
+        // a chain `a.b().b()..` costs the square of its length.
         let mut out = Vec::new();
         let mut keep = false;
         for (j, a) in args.enumerate() {
@@ -54,15 +55,20 @@ impl Collector<'_> {
                 Value::Name(n) => n,
             };
             keep |= self.interesting(&expr);
-            out.push(Arg {
-                expr,
-                location: self.loc(a.span()),
-            });
+            out.push((expr, a));
         }
         if keep {
+            let args = out
+                .into_iter()
+                .map(|(expr, a)| Arg {
+                    expr,
+                    location: self.loc(a.span()),
+                })
+                .collect();
+            let location = self.loc(site.span());
             self.out.calls.push(CallSite {
                 callee,
-                args: out,
+                args,
                 location,
             });
         }

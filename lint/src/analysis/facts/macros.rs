@@ -11,6 +11,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use super::{Collector, FileFacts, MacroCall, MacroDefFact};
+use crate::analysis::depth::Depth;
 use crate::analysis::scope::Scopes;
 use crate::config::Settings;
 use crate::finding::Location;
@@ -94,6 +95,7 @@ pub fn expand_elsewhere(
         macro_bodies: Vec::new(),
         expanding: 0,
         expanding_name: None,
+        evaluating: Depth::default(),
     };
     let (Some(def), Ok(tokens)) = (
         c.macro_defs.get(&call.name).cloned(),

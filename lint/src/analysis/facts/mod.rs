@@ -34,6 +34,7 @@ use std::rc::Rc;
 
 use syn::visit::Visit;
 
+use crate::analysis::depth::Depth;
 use crate::analysis::matchers;
 use crate::analysis::reads::NameExpr;
 use crate::analysis::scope::{Resolved, Scopes};
@@ -66,6 +67,7 @@ pub fn collect(
         macro_bodies: Vec::new(),
         expanding: 0,
         expanding_name: None,
+        evaluating: Depth::default(),
     };
     c.collect_macro_defs(file);
     c.scopes.push(true);
@@ -116,6 +118,8 @@ struct Collector<'a> {
     expanding: usize,
     /// The outermost macro being expanded, for messages.
     expanding_name: Option<String>,
+    /// How deep [`Collector::eval`] has descended into the expression it evaluates.
+    evaluating: Depth,
 }
 
 impl Collector<'_> {

@@ -41,6 +41,9 @@ impl Collector<'_> {
     /// Evaluates an expression used as an environment variable name.
     pub(super) fn eval(&self, expr: &Expr) -> Value {
         let unknown = Value::Name(NameExpr::Unknown);
+        let Some(_level) = self.evaluating.enter() else {
+            return unknown;
+        };
         match expr {
             Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),

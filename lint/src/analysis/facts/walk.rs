@@ -10,6 +10,7 @@ use super::env_reads::LitCollector;
 use super::names::last_segment;
 use super::slots::constructor_slot;
 use super::{Callee, Collector, Value};
+use crate::analysis::macro_budget;
 use crate::analysis::matchers::{self, EnvFn};
 use crate::analysis::scope::{Binding, Resolved};
 
@@ -184,7 +185,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Expr::Path(p) = &*call.func {
-            let location = self.loc(call.span());
+            // A call's span is printed from its whole token tree: taken only when used, or
+            // nested calls `f(f(f(..)))` cost the square of their depth.
+            let location = |c: &Self| c.loc(call.span());
             let name = last_segment(&p.path);
             match self.resolve(&p.path) {
                 Resolved::Local(Binding::Closure(path)) => {
@@ -193,7 +196,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                         name,
                         is_method: false,
                     };
-                    self.call(callee, call.args.iter(), location);
+                    self.call(callee, call.args.iter(), call);
                 }
                 Resolved::Local(_) => {}
                 Resolved::Paths(candidates) => {
@@ -204,10 +207,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                         Some((reader, EnvFn::Var)) => {
                             if let Some(arg) = call.args.first() {
                                 let reader = reader.clone();
+                                let location = location(self);
                                 self.read(&reader, arg, location);
                             }
                         }
-                        Some((_, EnvFn::All)) => self.pending_vars.push(location),
+                        Some((_, EnvFn::All)) => {
+                            let location = location(self);
+                            self.pending_vars.push(location);
+                        }
                         None if self.library_call(&candidates, p.span()) => {}
                         None if !call.args.is_empty()
                             && constructor_slot(&candidates, &p.path, 0).is_some() =>
@@ -230,7 +237,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                                 name,
                                 is_method,
                             };
-                            self.call(callee, call.args.iter(), location);
+                            self.call(callee, call.args.iter(), call);
                         }
                     }
                 }
@@ -245,8 +252,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             name: m.method.to_string(),
             is_method: true,
         };
-        let location = self.loc(m.span());
-        self.call(callee, m.args.iter(), location);
+        self.call(callee, m.args.iter(), m);
         self.visit_expr(&m.receiver);
         let element = self.element_binding(&m.receiver);
         for arg in &m.args {
@@ -321,6 +327,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         if let Resolved::Paths(c) = self.resolve(&mac.path) {
             let c: Vec<String> = c.into_iter().map(|p| p + "!").collect();
             self.library_call(&c, mac.path.span());
+        }
+        if !macro_budget::allow(&mac.tokens) {
+            return;
         }
         if self.expand_macro(mac) {
             return;

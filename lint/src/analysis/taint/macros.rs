@@ -12,7 +12,7 @@ use super::SinkKind;
 use super::syntax::*;
 use super::value::{Taint, Text};
 use super::walk::Walker;
-use crate::analysis::matchers;
+use crate::analysis::{macro_budget, matchers};
 use crate::finding::Location;
 
 /// One value a format string uses.
@@ -24,6 +24,9 @@ struct Piece {
 
 impl Walker<'_> {
     pub(super) fn eval_macro(&mut self, mac: &syn::Macro) -> Taint {
+        if !macro_budget::allow(&mac.tokens) {
+            return Taint::default();
+        }
         let whole = self.loc(mac.span());
         let first_token = mac
             .tokens

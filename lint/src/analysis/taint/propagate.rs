@@ -106,8 +106,18 @@ impl Walker<'_> {
     }
 
     pub(super) fn eval_call(&mut self, c: &syn::ExprCall) -> Taint {
-        let whole = self.loc(c.span());
-        let first = c.args.first().map(|a| self.loc(a.span()));
+        // `Spanned::span` prints the whole call: nested calls `f(f(..))` would cost the
+        // square of their depth. The callee and the closing parenthesis give the same span,
+        // and an argument's span is wanted only when a read lies inside the call.
+        let whole = self.loc(match c.func.span().join(c.paren_token.span.close()) {
+            Some(span) if c.attrs.is_empty() => span,
+            _ => c.span(),
+        });
+        let inside = |r: &ByteSpan| r.start > whole.span.start && r.end <= whole.span.end;
+        let first = match c.args.first() {
+            Some(a) if self.reads.keys().any(inside) => Some(self.loc(a.span())),
+            _ => None,
+        };
         if let Some(t) = self.env_source(whole, first) {
             for a in &c.args {
                 self.eval(a);
@@ -266,6 +276,9 @@ impl Walker<'_> {
 
     /// The fixed end of the string `e` builds, as far as it is written in the code.
     pub(super) fn text_of(&self, e: &Expr) -> Text {
+        let Some(_level) = self.reading_text.enter() else {
+            return Text::unknown();
+        };
         match e {
             Expr::Lit(l) => match &l.lit {
                 syn::Lit::Str(s) => Text::literal(&s.value()),

@@ -18,6 +18,7 @@ use super::locals::Frame;
 use super::syntax::*;
 use super::value::{Closure, Taint};
 use super::{Flow, SinkKind};
+use crate::analysis::depth::Depth;
 use crate::analysis::reads::EnvRead;
 use crate::analysis::scope::Scopes;
 use crate::config::Settings;
@@ -50,6 +51,8 @@ pub(super) struct Walker<'a> {
     pub(super) loops: usize,
     calls: usize,
     fuel: usize,
+    /// How deep [`Walker::text_of`] has descended into the expression it reads.
+    pub(super) reading_text: Depth,
     pub(super) flows: Vec<Flow>,
     pub(super) seen: HashSet<(SinkKind, ByteSpan, ByteSpan, String)>,
 }
@@ -80,6 +83,7 @@ impl<'a> Walker<'a> {
             loops: 0,
             calls: 0,
             fuel: FUEL,
+            reading_text: Depth::default(),
             flows: Vec::new(),
             seen: HashSet::new(),
         }
