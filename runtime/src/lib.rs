@@ -91,6 +91,8 @@
 
 pub mod audit;
 mod cache;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod error;
 mod global;
 mod redact;

@@ -27,13 +27,16 @@
 //! authenticated head keeps the highest generation of each vault. Without one, keep
 //! [`VerifyReport::generation`] elsewhere.
 
+mod backup;
 pub(crate) mod crypto;
 mod format;
+mod health;
 mod key;
 #[cfg(feature = "keyring")]
 mod keyring;
 mod rotate;
 pub(crate) mod store;
+mod transfer;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -46,13 +49,15 @@ use crate::audit::{Action, AuditEvent, AuditSink, Auditor, Outcome};
 use crate::error::Error;
 use crate::secret::secret_from_string;
 use crypto::{DerivedKeys, KEY_LEN};
-use format::{Record, SnapshotFile, VaultFile, WrappedKey, b64, unb64};
+use format::{Record, VaultFile, WrappedKey, b64, unb64};
 
+pub use health::KeyIdentity;
 pub use key::{DEFAULT_KEK_VAR, EnvKey, Kek, KeyFile, KeyProvider, StaticKey};
 #[cfg(feature = "keyring")]
 pub use keyring::KeyringKey;
 pub use rotate::{Rotation, StagedRotation};
 pub use store::FaultPoint;
+pub use transfer::EnvEntry;
 /// A vault file and the key provider that opens it.
 pub struct Vault {
     path: PathBuf,
@@ -95,6 +100,17 @@ pub struct SnapshotInfo {
     pub generation: u64,
     /// How many records it holds.
     pub records: usize,
+    /// The public id of the key that opens it.
+    pub key_id: String,
+}
+
+/// What [`Vault::reset`] replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetInfo {
+    /// The version that was dropped from the file, with its data key.
+    pub old_version: u64,
+    /// The version of the new value.
+    pub new_version: u64,
 }
 
 impl Vault {
@@ -197,6 +213,44 @@ impl Vault {
         Ok(version)
     }
 
+    /// Replaces the value of `id`, which must exist, after an incident: the old version's
+    /// ciphertext and wrapped data key leave the file in the same atomic write (the data key
+    /// itself was only ever in memory), and the audit event names both versions. Snapshots
+    /// taken before still hold the old version: rotate the credential at its provider too.
+    pub fn reset(&self, id: &str, value: &SecretString) -> Result<ResetInfo, Error> {
+        check_id(id)?;
+        let info = self.mutate(|file, derived| {
+            let old_version = file
+                .records
+                .get(id)
+                .map(|r| r.version)
+                .ok_or_else(|| Error::NotStored(id.to_owned()))?;
+            let new_version = file.generation;
+            let record = seal_record(
+                id,
+                new_version,
+                value.expose_secret().as_bytes(),
+                &[derived],
+            );
+            file.records.insert(id.to_owned(), record);
+            Ok(ResetInfo {
+                old_version,
+                new_version,
+            })
+        })?;
+        self.emit_after_write(
+            "reset",
+            AuditEvent::new(Action::Reset, Outcome::Ok)
+                .id(id)
+                .source("vault")
+                .detail(format!(
+                    "version {} shredded, new version {}",
+                    info.old_version, info.new_version
+                )),
+        )?;
+        Ok(info)
+    }
+
     /// The value stored under `id`, if any.
     pub fn get(&self, id: &str) -> Result<Option<SecretString>, Error> {
         let value = self.fetch(id)?;
@@ -275,103 +329,15 @@ impl Vault {
         })
     }
 
-    /// Writes a copy of the vault (still encrypted) to `to`, after checking that every record
-    /// decrypts. The snapshot opens with the key the vault has now.
-    pub fn snapshot(&self, to: impl AsRef<Path>) -> Result<SnapshotInfo, Error> {
-        let to = to.as_ref();
-        let bytes = self.read_bytes()?;
-        let derived = self.derived()?;
-        let file = parse(&self.path, &bytes)?;
-        self.check(&file, &derived)?;
-        for (id, record) in &file.records {
-            self.open_record(id, record, &derived)?;
-        }
-        let sha256 = crypto::sha256_hex(&bytes);
-        let snapshot = SnapshotFile {
-            format: format::SNAPSHOT_FORMAT.to_owned(),
-            version: format::VERSION,
-            sha256: sha256.clone(),
-            vault: b64(&bytes),
-        };
-        let mut text = serde_json::to_vec_pretty(&snapshot).expect("a snapshot serializes");
-        text.push(b'\n');
-        store::write_atomic(to, &text, &store::Faults::none())
-            .map_err(|e| Error::io("write the snapshot", to, e))?;
-        self.emit_after_write(
-            "snapshot",
-            AuditEvent::new(Action::Snapshot, Outcome::Ok)
-                .source("vault")
-                .detail(format!("to {} sha256 {sha256}", to.display())),
-        )?;
-        Ok(SnapshotInfo {
-            sha256,
-            generation: file.generation,
-            records: file.records.len(),
-        })
-    }
-
-    /// Replaces the vault's content with the snapshot at `from`, after checking its integrity
-    /// hash and that every record in it decrypts with the provider's key. Works on a vault file
-    /// that is damaged or missing. The restored vault continues the generation count, so a
-    /// later comparison does not mistake it for a rollback.
-    pub fn restore(&self, from: impl AsRef<Path>) -> Result<SnapshotInfo, Error> {
-        let from = from.as_ref();
-        let text = std::fs::read(from).map_err(|e| Error::io("read the snapshot", from, e))?;
-        let snapshot: SnapshotFile = serde_json::from_slice(&text)
-            .map_err(|e| Error::format(from, format!("not a snapshot: {e}")))?;
-        if snapshot.format != format::SNAPSHOT_FORMAT || snapshot.version != format::VERSION {
-            return Err(Error::format(
-                from,
-                "not a vox-clavis vault snapshot of a known version",
-            ));
-        }
-        let bytes = unb64(&snapshot.vault)
-            .ok_or_else(|| Error::format(from, "the snapshot's content is not base64"))?;
-        if crypto::sha256_hex(&bytes) != snapshot.sha256 {
-            return Err(Error::format(
-                from,
-                "the snapshot's integrity hash does not match its content: it is damaged",
-            ));
-        }
-        let derived = self.derived()?;
-        let mut file = parse(from, &bytes)?;
-        self.check_at(from, &file, &derived)?;
-        for (id, record) in &file.records {
-            self.open_record_at(from, id, record, &derived)?;
-        }
-
-        let _lock = self.lock()?;
-        let current = self
-            .read_bytes()
-            .ok()
-            .and_then(|b| parse(&self.path, &b).ok())
-            .map_or(0, |f| f.generation);
-        // Past whatever the audit head recorded too: a restore is not a rollback.
-        let current = current.max(self.recorded_generation()?.unwrap_or(0));
-        let info = SnapshotInfo {
-            sha256: snapshot.sha256,
-            generation: file.generation,
-            records: file.records.len(),
-        };
-        for record in file.records.values_mut() {
-            record.keys.retain(|kek_id, _| *kek_id == derived.id);
-        }
-        file.generation = current.max(file.generation) + 1;
-        reseal(&mut file, &[&derived]);
-        self.write(&file)?;
-        self.emit_after_write(
-            "restore",
-            AuditEvent::new(Action::Restore, Outcome::Ok)
-                .source("vault")
-                .detail(format!("from {} sha256 {}", from.display(), info.sha256)),
-        )?;
-        Ok(info)
-    }
-
     /// The value of `id` without an audit event: the resolver records its own.
     pub(crate) fn fetch(&self, id: &str) -> Result<Option<SecretString>, Error> {
         let derived = self.derived()?;
         let file = self.load(&derived)?;
+        if file.staged {
+            return Err(Error::RestoreStaged {
+                path: self.path.clone(),
+            });
+        }
         file.records
             .get(id)
             .map(|record| self.open_record(id, record, &derived))
