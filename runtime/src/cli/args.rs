@@ -63,6 +63,16 @@ pub struct Global {
         value_name = "PATH"
     )]
     pub vault: Option<PathBuf>,
+    /// Where the vault's records are: the JSON file, or a libSQL database file (feature `libsql`)
+    #[arg(
+        long,
+        global = true,
+        env = "VOX_CLAVIS_STORE",
+        hide_env_values = true,
+        value_enum,
+        default_value_t
+    )]
+    pub store: Store,
     /// The vault's key file (mode 0600); without it the key is read from VOX_CLAVIS_KEK
     #[arg(
         long,
@@ -105,6 +115,16 @@ pub struct Global {
     /// Why, in every audit event (a ticket, an incident)
     #[arg(long, global = true, value_name = "TEXT")]
     pub reason: Option<String>,
+}
+
+/// The vault's storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Store {
+    /// One JSON file, replaced atomically
+    #[default]
+    Json,
+    /// A local libSQL database file, one row per record
+    Libsql,
 }
 
 /// Human text or JSON.

@@ -54,9 +54,10 @@ pub(crate) fn restore(
         };
     }
     let snapshot = snapshot.expect("clap requires the snapshot without --complete");
-    // The vault file may be missing or damaged: that is what a restore is for.
-    let handle = ctx.vault_handle()?;
-    let checked = handle.check_snapshot(snapshot)?;
+    // The vault may be missing or damaged: that is what a restore is for. The snapshot is
+    // checked on a handle that touches no storage, so a refused one creates no database.
+    let checker = crate::vault::Vault::new(ctx.vault_path()?, ctx.key_provider());
+    let checked = checker.check_snapshot(snapshot)?;
     if let Some(expected) = sha256
         && !expected.eq_ignore_ascii_case(&checked.sha256)
     {
@@ -67,7 +68,7 @@ pub(crate) fn restore(
             checked.sha256
         )));
     }
-    let vault = ctx.audited(handle)?;
+    let vault = ctx.audited(ctx.vault_handle()?)?;
     let info = if staged {
         vault.restore_staged(snapshot)?
     } else {

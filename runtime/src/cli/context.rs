@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use super::Failure;
-use super::args::Global;
+use super::args::{Global, Store};
 use super::inventory::{self, Loaded};
 use crate::audit::{AuditEvent, AuditSink, JsonlSink};
 use crate::spec::SecretSpec;
@@ -113,7 +113,17 @@ impl Context {
     /// A handle on the vault that touches nothing yet (for `init`, `restore`, `import-kek`),
     /// audited once the sink is attached with [`Context::audited`].
     pub fn vault_handle(&self) -> Result<Vault, Failure> {
-        Ok(Vault::new(self.vault_path()?, self.key_provider()))
+        let path = self.vault_path()?;
+        match self.global.store {
+            Store::Json => Ok(Vault::new(path, self.key_provider())),
+            #[cfg(feature = "libsql")]
+            Store::Libsql => Ok(Vault::new_libsql(path, self.key_provider())?),
+            #[cfg(not(feature = "libsql"))]
+            Store::Libsql => Err(Failure::Run(
+                "this build has no libSQL store: build vox-clavis with `--features libsql`"
+                    .to_owned(),
+            )),
+        }
     }
 
     /// Attaches the audit sink, the operator and the reason to `vault`.
@@ -137,7 +147,7 @@ impl Context {
                 path.display()
             )));
         }
-        let vault = Vault::open(path, self.key_provider())?;
+        let vault = self.vault_handle()?.opened()?;
         self.audited(vault)
     }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::args::Format;
+use super::args::{Format, Store};
 use super::context::{Context, node_name};
 use super::{Exit, Failure, exit, note, out, out_json};
 use crate::audit::{Action, AuditEvent, Outcome};
@@ -153,10 +153,13 @@ pub(crate) fn backend_status(ctx: &Context, format: Format) -> Exit {
         if !path.exists() {
             return Err(format!("`{}` does not exist", path.display()));
         }
-        crate::vault::Vault::open(path, ctx.key_provider())
-            .and_then(|v| v.key_identity())
-            .map(|k| format!("opens with key id {}", k.key_id))
-            .map_err(|e| e.to_string())
+        let opened = ctx
+            .vault_handle()
+            .and_then(|v| Ok(v.opened()?.key_identity()?));
+        match opened {
+            Ok(k) => Ok(format!("opens with key id {}", k.key_id)),
+            Err(Failure::Run(e) | Failure::Check(e)) => Err(e),
+        }
     });
     let key = ctx.key_provider();
     let key_check = key
@@ -179,12 +182,30 @@ pub(crate) fn backend_status(ctx: &Context, format: Format) -> Exit {
             Err(format!("the directory `{}` does not exist", dir.display()))
         }
     });
+    let libsql = ctx.global.store == Store::Libsql;
+    let configured = |on: bool| {
+        vault_path
+            .as_ref()
+            .filter(|_| on)
+            .map(|p| p.display().to_string())
+    };
+    let (json_check, libsql_check) = if libsql {
+        (None, vault_check)
+    } else {
+        (vault_check, None)
+    };
     let backends = [
         Backend {
             name: "vault: JSON file",
             compiled: true,
-            configured: vault_path.as_ref().map(|p| p.display().to_string()),
-            reachable: vault_check,
+            configured: configured(!libsql),
+            reachable: json_check,
+        },
+        Backend {
+            name: "vault: libSQL database",
+            compiled: cfg!(feature = "libsql"),
+            configured: configured(libsql),
+            reachable: libsql_check,
         },
         Backend {
             name: "key: file / environment",

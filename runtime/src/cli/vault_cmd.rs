@@ -9,7 +9,7 @@ use super::args::{Reveal, VaultCommand};
 use super::context::Context;
 use super::{Exit, Failure, exit, input, note, out};
 use crate::audit::{Action, AuditEvent, Outcome};
-use crate::vault::{KeyFile, Vault};
+use crate::vault::KeyFile;
 
 pub(crate) fn run(ctx: &Context, command: VaultCommand) -> Exit {
     match command {
@@ -36,14 +36,14 @@ fn init(ctx: &Context) -> Exit {
         KeyFile::create(key_file)?;
         created_key = true;
     }
-    let vault = match Vault::create(path, ctx.key_provider()) {
+    let vault = match ctx.vault_handle().and_then(|v| Ok(v.init()?)) {
         Ok(vault) => vault,
         Err(e) => {
             if created_key && let Some(key_file) = &ctx.global.kek_file {
                 // A key that seals nothing is only a liability.
                 let _ = std::fs::remove_file(key_file);
             }
-            return Err(e.into());
+            return Err(e);
         }
     };
     let identity = vault.key_identity()?;

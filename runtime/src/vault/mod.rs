@@ -34,6 +34,8 @@ mod health;
 mod key;
 #[cfg(feature = "keyring")]
 mod keyring;
+#[cfg(feature = "libsql")]
+mod libsql_store;
 mod rotate;
 pub(crate) mod store;
 mod transfer;
@@ -67,6 +69,16 @@ pub struct Vault {
     /// The generation last read or written, stamped on audit events: a keyed log's head keeps
     /// the highest, which is what catches a rollback of the whole file.
     generation: AtomicU64,
+    /// Where the records are: the JSON file at `path`, or a libSQL database there.
+    backing: Backing,
+}
+
+/// The storage under a vault. Everything above reads and writes whole [`VaultFile`]s, so the
+/// encryption, the manifest and the rotation steps are the same on both.
+enum Backing {
+    File,
+    #[cfg(feature = "libsql")]
+    Libsql(libsql_store::LibsqlStore),
 }
 
 impl std::fmt::Debug for Vault {
@@ -122,7 +134,51 @@ impl Vault {
             audit: Auditor::default(),
             faults: store::Faults::none(),
             generation: AtomicU64::new(0),
+            backing: Backing::File,
         }
+    }
+
+    /// A handle on a vault kept in the libSQL database at `path` (created if absent, empty
+    /// until [`Vault::init`]): the same records as the JSON file, one row each.
+    #[cfg(feature = "libsql")]
+    pub fn new_libsql(
+        path: impl Into<PathBuf>,
+        keys: impl KeyProvider + 'static,
+    ) -> Result<Self, Error> {
+        let path = path.into();
+        let store = libsql_store::LibsqlStore::open(&path)
+            .map_err(|e| Error::io("open the libSQL vault", &path, e))?;
+        let mut vault = Vault::new(path, keys);
+        vault.backing = Backing::Libsql(store);
+        Ok(vault)
+    }
+
+    /// Whether the vault holds a vault already (the file exists, or the database has one).
+    pub fn exists(&self) -> Result<bool, Error> {
+        match &self.backing {
+            Backing::File => Ok(self.path.exists()),
+            #[cfg(feature = "libsql")]
+            Backing::Libsql(store) => Ok(store.read().map_err(|e| self.io_error(e))?.is_some()),
+        }
+    }
+
+    /// Creates an empty vault in this handle's storage, sealed with the provider's key. Fails
+    /// if one exists.
+    pub fn init(self) -> Result<Self, Error> {
+        let lock = self.lock()?;
+        if self.exists()? {
+            return Err(Error::io(
+                "create the vault",
+                &self.path,
+                std::io::ErrorKind::AlreadyExists.into(),
+            ));
+        }
+        let derived = self.derived()?;
+        let mut file = VaultFile::empty();
+        reseal(&mut file, &[&derived]);
+        self.write(&file)?;
+        drop(lock);
+        Ok(self)
     }
 
     /// Creates an empty vault at `path`, sealed with the provider's key. Fails if it exists.
@@ -130,25 +186,18 @@ impl Vault {
         path: impl Into<PathBuf>,
         keys: impl KeyProvider + 'static,
     ) -> Result<Self, Error> {
-        let vault = Vault::new(path, keys);
-        let _lock = vault.lock()?;
-        if vault.path.exists() {
-            return Err(Error::io(
-                "create the vault",
-                &vault.path,
-                std::io::ErrorKind::AlreadyExists.into(),
-            ));
-        }
-        let derived = vault.derived()?;
-        let mut file = VaultFile::empty();
-        reseal(&mut file, &[&derived]);
-        vault.write(&file)?;
-        Ok(vault)
+        Vault::new(path, keys).init()
     }
 
     /// Opens the vault at `path`, checking that the provider's key opens it.
     pub fn open(path: impl Into<PathBuf>, keys: impl KeyProvider + 'static) -> Result<Self, Error> {
-        let vault = Vault::new(path, keys);
+        Vault::new(path, keys).opened()
+    }
+
+    /// Checks that the provider's key opens this handle's vault, after cleaning up what a
+    /// killed writer left.
+    pub fn opened(self) -> Result<Self, Error> {
+        let vault = self;
         // Clean up after a writer or a rotation killed half-way, unless another writer is at
         // work (it cleans up itself).
         if let Some(_lock) = store::try_lock(&vault.path) {
@@ -395,8 +444,24 @@ impl Vault {
         }
     }
 
+    /// The vault as the JSON file's bytes, whatever the storage (a libSQL vault's rows are
+    /// laid out as the file would be, so snapshots of both are alike).
     fn read_bytes(&self) -> Result<Vec<u8>, Error> {
-        std::fs::read(&self.path).map_err(|e| Error::io("read the vault", &self.path, e))
+        match &self.backing {
+            Backing::File => {
+                std::fs::read(&self.path).map_err(|e| Error::io("read the vault", &self.path, e))
+            }
+            #[cfg(feature = "libsql")]
+            Backing::Libsql(store) => match store.read() {
+                Ok(Some(file)) => Ok(file.to_bytes()),
+                Ok(None) => Err(Error::io(
+                    "read the vault",
+                    &self.path,
+                    std::io::ErrorKind::NotFound.into(),
+                )),
+                Err(e) => Err(Error::io("read the vault", &self.path, e)),
+            },
+        }
     }
 
     /// Reads, parses and authenticates the manifest under `derived`.
@@ -475,8 +540,12 @@ impl Vault {
     fn write(&self, file: &VaultFile) -> Result<(), Error> {
         self.keys.recover()?;
         store::remove_stale_temps(&self.path).map_err(|e| self.io_error(e))?;
-        store::write_atomic(&self.path, &file.to_bytes(), &self.faults)
-            .map_err(|e| self.io_error(e))?;
+        match &self.backing {
+            Backing::File => store::write_atomic(&self.path, &file.to_bytes(), &self.faults),
+            #[cfg(feature = "libsql")]
+            Backing::Libsql(db) => db.write(file),
+        }
+        .map_err(|e| self.io_error(e))?;
         self.generation.store(file.generation, Ordering::SeqCst);
         Ok(())
     }

@@ -352,3 +352,39 @@ fn a_tampered_audit_log_fails_verification() {
         .stderr_has("was edited");
     node.run(&["doctor"]).code(1).stdout_has("is broken");
 }
+
+/// Provisioning on the libSQL store: the same commands with `--store libsql`.
+#[cfg(feature = "libsql")]
+#[test]
+fn provisioning_on_the_libsql_store() {
+    let node = Node::new();
+    node.set("VOX_CLAVIS_VAULT", node.path("vault.db"));
+    node.set("VOX_CLAVIS_AUDIT_LOG", node.path("audit.jsonl"));
+    node.set("VOX_CLAVIS_STORE", "libsql");
+    node.run(&["vault", "list"])
+        .code(2)
+        .stderr_has("no vault at");
+    assert!(
+        !node.path("vault.db").exists(),
+        "a missing vault is not created"
+    );
+    node.run(&["vault", "init"]).ok();
+    node.run_with(&["vault", "put", "DatabaseUrl"], VALUE).ok();
+    node.run(&["status"])
+        .ok()
+        .stdout_has("DatabaseUrl (VOX_DB_URL): present from vault");
+    node.run(&["doctor"]).ok().stdout_has("1 records decrypt");
+    node.run(&["backend-status"])
+        .ok()
+        .stdout_has("vault: libSQL database: compiled in, configured: ")
+        .stdout_has("reachable (opens with key id");
+    node.run(&["snapshot", "backup.json"]).ok();
+    std::fs::remove_file(node.path("vault.db")).unwrap();
+    node.run(&["restore", "backup.json", "--staged"]).ok();
+    node.run(&["restore", "--complete"]).ok();
+    node.run(&["vault", "get", "DatabaseUrl", "--reveal=pipe"])
+        .ok()
+        .stdout_has(VALUE);
+    assert_eq!(node.events_of("vault-put").len(), 1);
+    node.assert_no_value_leaked();
+}
