@@ -162,10 +162,15 @@ pub(crate) fn backend_status(ctx: &Context, format: Format) -> Exit {
         }
     });
     let key = ctx.key_provider();
-    let key_check = key
-        .load()
-        .map(|k| format!("key id {}", k.id()))
-        .map_err(|e| e.to_string());
+    // Configured when named, or when a vault needs it; a bare machine has none to reach.
+    let key_configured = ctx.global.kek_file.is_some()
+        || vault_path.is_some()
+        || std::env::var_os(crate::vault::DEFAULT_KEK_VAR).is_some();
+    let key_check = key_configured.then(|| {
+        key.load()
+            .map(|k| format!("key id {}", k.id()))
+            .map_err(|e| e.to_string())
+    });
     let audit = ctx.audit_path();
     let audit_check = audit.as_ref().map(|path| {
         let dir = match path.parent() {
@@ -210,8 +215,8 @@ pub(crate) fn backend_status(ctx: &Context, format: Format) -> Exit {
         Backend {
             name: "key: file / environment",
             compiled: true,
-            configured: Some(key.describe()),
-            reachable: Some(key_check),
+            configured: key_configured.then(|| key.describe()),
+            reachable: key_check,
         },
         Backend {
             name: "key: OS keyring",

@@ -84,6 +84,12 @@ impl Vault {
         Ok(was)
     }
 
+    /// Whether the vault was restored in staged mode and still refuses reads.
+    pub fn is_staged(&self) -> Result<bool, Error> {
+        let derived = self.derived()?;
+        Ok(self.load(&derived)?.staged)
+    }
+
     /// Checks a snapshot's integrity hash and that every record decrypts, writing nothing.
     pub fn check_snapshot(&self, from: impl AsRef<Path>) -> Result<SnapshotInfo, Error> {
         let from = from.as_ref();

@@ -49,12 +49,6 @@ impl Vault {
         Ok(())
     }
 
-    /// Whether the vault was restored in staged mode and still refuses reads.
-    pub fn is_staged(&self) -> Result<bool, Error> {
-        let derived = self.derived()?;
-        Ok(self.load(&derived)?.staged)
-    }
-
     /// Writes the provider's key to `to` (base64, mode 0600), after checking that it opens the
     /// vault. Refuses to overwrite an existing file.
     pub fn export_kek(&self, to: &Path) -> Result<KeyIdentity, Error> {

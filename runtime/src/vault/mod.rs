@@ -153,7 +153,7 @@ impl Vault {
         Ok(vault)
     }
 
-    /// Whether the vault holds a vault already (the file exists, or the database has one).
+    /// Whether the storage holds a vault already (the file exists, or the database has one).
     pub fn exists(&self) -> Result<bool, Error> {
         match &self.backing {
             Backing::File => Ok(self.path.exists()),

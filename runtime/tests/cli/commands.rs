@@ -59,6 +59,12 @@ fn every_command_has_help_and_the_top_level_help_groups_them() {
         );
     }
     node.run(&["no-such-command"]).code(2);
+    // Nothing configured: nothing to reach, nothing fails, nothing is written.
+    node.run(&["backend-status"])
+        .ok()
+        .stdout_has("key: file / environment: compiled in, not configured");
+    node.run(&["status"]).ok().stdout_has("inventory: none");
+    assert!(files(node.dir.path()).is_empty());
     node.run(&["vault", "put"]).code(2).stderr_has("<ID>");
 }
 
