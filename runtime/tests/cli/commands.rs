@@ -196,6 +196,10 @@ fn reveal_refuses_a_pipe_unless_asked_and_put_takes_no_value_argument() {
     node.run(&["vault", "get", "OpenAiApiKey", "--reveal=pipe"])
         .ok()
         .stdout_has(&format!("{VALUE}\n"));
+    // On a terminal, `--reveal` alone prints it.
+    if let Some(run) = node.run_in_terminal(&["vault", "get", "OpenAiApiKey", "--reveal"]) {
+        run.ok().stdout_has(VALUE);
+    }
     node.run(&["vault", "put", "GithubToken", VALUE])
         .code(2)
         .stderr_has("never taken as an argument");

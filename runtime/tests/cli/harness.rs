@@ -165,6 +165,37 @@ impl Node {
         self.run_with(args, "")
     }
 
+    /// Runs `vox-clavis args` with a terminal as its standard output (util-linux `script`),
+    /// or `None` where there is no `script` to provide one.
+    pub fn run_in_terminal(&self, args: &[&str]) -> Option<Run> {
+        let script = Path::new("/usr/bin/script");
+        if !cfg!(target_os = "linux") || !script.exists() {
+            return None;
+        }
+        let mut line = env!("CARGO_BIN_EXE_vox-clavis").to_owned();
+        for arg in args {
+            line.push(' ');
+            line.push_str(arg);
+        }
+        let output = Command::new(script)
+            .args(["-qec", &line, "/dev/null"])
+            .current_dir(self.dir.path())
+            .env_clear()
+            .envs(self.env.borrow().iter().cloned())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let run = Run {
+            args: args.iter().map(|a| a.to_string()).collect(),
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            reveal: args.contains(&"get") && args.iter().any(|a| a.starts_with("--reveal")),
+        };
+        self.runs.borrow_mut().push(run.clone());
+        Some(run)
+    }
+
     /// The audit log's events (beside the vault unless `VOX_CLAVIS_AUDIT_LOG` says otherwise).
     pub fn events(&self) -> Vec<Value> {
         let log = self
