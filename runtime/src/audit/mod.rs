@@ -59,6 +59,8 @@ pub enum Action {
     Status,
     /// An operator ran the health checks.
     Doctor,
+    /// An operator asked which backends are compiled in, configured and reachable.
+    BackendStatus,
     /// An operator verified the audit log.
     AuditVerify,
 }

@@ -98,8 +98,14 @@ impl Context {
         Ok(Some(Arc::new(sink)))
     }
 
-    /// Records a command's own event, with the operator and the reason.
+    /// Records a command's own event, with the operator and the reason. Beside a vault that
+    /// does not exist (yet), no log is created: a failed check writes nothing.
     pub fn record(&self, event: AuditEvent) -> Result<(), Failure> {
+        let vault_missing = self.global.vault.as_ref().is_some_and(|v| !v.exists());
+        let log_missing = self.audit_path().is_some_and(|l| !l.exists());
+        if vault_missing && log_missing {
+            return Ok(());
+        }
         if let Some(sink) = self.sink()? {
             let event = event
                 .actor(Some(&self.actor))

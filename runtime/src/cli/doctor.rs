@@ -166,24 +166,29 @@ fn vault(ctx: &Context, checks: &mut Checks) -> Option<Vault> {
         return None;
     };
     let handle = Vault::new(path, ctx.key_provider());
-    match handle.key_identity() {
-        Ok(k) => checks.push(
-            Level::Ok,
-            "kek",
-            format!("key id {} from {} is reachable", k.key_id, k.provider),
-        ),
+    let key_ok = match handle.key_identity() {
+        Ok(k) => {
+            checks.push(
+                Level::Ok,
+                "kek",
+                format!("key id {} from {} is reachable", k.key_id, k.provider),
+            );
+            true
+        }
         Err(e) => {
             checks.push(Level::Error, "kek", e.to_string());
-            return None;
+            false
         }
-    }
-    match handle.self_test() {
-        Ok(()) => checks.push(
-            Level::Ok,
-            "roundtrip",
-            "a random value sealed, wrapped, unwrapped and opened again",
-        ),
-        Err(e) => checks.push(Level::Error, "roundtrip", e.to_string()),
+    };
+    if key_ok {
+        match handle.self_test() {
+            Ok(()) => checks.push(
+                Level::Ok,
+                "roundtrip",
+                "a random value sealed, wrapped, unwrapped and opened again",
+            ),
+            Err(e) => checks.push(Level::Error, "roundtrip", e.to_string()),
+        }
     }
     if !path.exists() {
         checks.push(
@@ -194,6 +199,9 @@ fn vault(ctx: &Context, checks: &mut Checks) -> Option<Vault> {
                 path.display()
             ),
         );
+        return None;
+    }
+    if !key_ok {
         return None;
     }
     let vault = match ctx.open_vault() {

@@ -232,6 +232,26 @@ pub(crate) fn backend_status(ctx: &Context, format: Format) -> Exit {
         },
     ];
     let failed = backends.iter().any(|b| matches!(b.reachable, Some(Err(_))));
+    let unreachable: Vec<&str> = backends
+        .iter()
+        .filter(|b| matches!(b.reachable, Some(Err(_))))
+        .map(|b| b.name)
+        .collect();
+    ctx.record(
+        AuditEvent::new(
+            Action::BackendStatus,
+            if failed {
+                Outcome::Warning
+            } else {
+                Outcome::Ok
+            },
+        )
+        .detail(if failed {
+            format!("unreachable: {}", unreachable.join(", "))
+        } else {
+            "every configured backend is reachable".to_owned()
+        }),
+    )?;
     if format == Format::Json {
         let rows: Vec<_> = backends
             .iter()

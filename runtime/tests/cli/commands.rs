@@ -89,6 +89,13 @@ fn a_missing_vault_is_a_clear_error_and_creates_nothing() {
     node.run_with(&["vault", "put", "OpenAiApiKey"], VALUE)
         .code(2)
         .stderr_has("no vault at");
+    node.run(&["backend-status"])
+        .code(1)
+        .stdout_has("UNREACHABLE: `");
+    node.run(&["doctor"]).code(1).stdout_has("no vault at");
+    node.run(&["status"])
+        .code(1)
+        .stdout_has("vault.json (missing)");
     assert_eq!(files(node.dir.path()), before);
     node.unset("VOX_CLAVIS_VAULT");
     node.run(&["vault", "list"])

@@ -56,6 +56,7 @@ fn provisioning() {
     assert_eq!(statuses[1]["reason"], "OPS-1 provisioning");
     assert_eq!(node.events_of("vault-init").len(), 1);
     assert_eq!(node.events_of("doctor").len(), 1);
+    assert_eq!(node.events_of("backend-status")[0]["outcome"], "ok");
     node.run(&["audit", "verify"]).ok();
     node.assert_no_value_leaked();
 }
