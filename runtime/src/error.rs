@@ -189,6 +189,21 @@ pub enum Error {
     )]
     NoAuditSink,
 
+    /// The vault was restored in staged mode: reads wait for the operator to complete it.
+    #[error(
+        "the vault `{}` was restored in staged mode and refuses reads until the restore is \
+         completed (`vox-clavis restore --complete`, or `Vault::complete_restore`)",
+        .path.display()
+    )]
+    RestoreStaged {
+        /// The vault file.
+        path: PathBuf,
+    },
+
+    /// The vault holds no record under this id.
+    #[error("the vault holds no record `{0}`: store it first (`vault put`)")]
+    NotStored(String),
+
     /// The vault file is older than the generation its audit head recorded: an older copy of
     /// the whole file was put back.
     #[error(

@@ -88,9 +88,15 @@
 //! that proves it.
 //!
 //! `docs/runtime.md` shows each lint finding next to its fix.
+//!
+//! With the default `cli` feature, the `cli` module is the `vox-clavis` operator command
+//! (status, doctor, the vault, key rotation, backups, the audit log); `docs/operations.md` runs
+//! the runbook's procedures with it.
 
 pub mod audit;
 mod cache;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod error;
 mod global;
 mod redact;

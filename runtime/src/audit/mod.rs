@@ -41,6 +41,28 @@ pub enum Action {
     Snapshot,
     /// The vault was restored from a snapshot.
     Restore,
+    /// A staged restore was completed: reads are enabled.
+    RestoreComplete,
+    /// A vault record was replaced after an incident, its old version dropped.
+    Reset,
+    /// The vault was created.
+    VaultInit,
+    /// The key-encryption key was exported (to a file or, with consent, standard output).
+    ExportKek,
+    /// A key-encryption key was installed with the key provider.
+    ImportKek,
+    /// Vault values were exported as an encrypted environment payload.
+    ExportEnv,
+    /// An encrypted environment payload was imported into the vault.
+    ImportEnv,
+    /// An operator listed the inventory's status.
+    Status,
+    /// An operator ran the health checks.
+    Doctor,
+    /// An operator asked which backends are compiled in, configured and reachable.
+    BackendStatus,
+    /// An operator verified the audit log.
+    AuditVerify,
 }
 
 /// How it ended.

@@ -129,6 +129,16 @@ pub(crate) fn audit_key(kek: &[u8; KEY_LEN]) -> KeyBytes {
     key
 }
 
+/// The key of an exported environment payload from a KEK (its own salt: a payload key never
+/// equals a vault or audit key derived from the same KEK).
+pub(crate) fn payload_key(kek: &[u8; KEY_LEN]) -> KeyBytes {
+    let hkdf = Hkdf::<Sha256>::new(Some(b"vox-clavis env payload v1"), kek);
+    let mut key = Zeroizing::new([0u8; KEY_LEN]);
+    hkdf.expand(b"env payload encryption", key.as_mut())
+        .expect("32 bytes is a valid HKDF-SHA-256 output length");
+    key
+}
+
 /// HMAC-SHA-256 of `message` under `key`.
 pub(crate) fn mac(key: &[u8; KEY_LEN], message: &[u8]) -> [u8; 32] {
     let mut mac =

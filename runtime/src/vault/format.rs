@@ -33,6 +33,10 @@ pub(crate) struct VaultFile {
     /// The manifest's MAC under each KEK the vault is sealed with, by key id (two during a
     /// rotation).
     pub seals: BTreeMap<String, String>,
+    /// Restored in staged mode: reads are refused until the restore is completed. Absent (and
+    /// so readable by older builds' files) unless set.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub staged: bool,
 }
 
 /// One secret, sealed with its own data key.
@@ -64,6 +68,17 @@ pub(crate) struct SnapshotFile {
     pub version: u32,
     pub sha256: String,
     pub vault: String,
+    /// Which key opens it (informational: the embedded vault's seals are what is checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<KeyReference>,
+}
+
+/// The key-reference metadata of a snapshot: the key's public id and where it came from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct KeyReference {
+    pub key_id: String,
+    pub provider: String,
 }
 
 impl VaultFile {
@@ -74,6 +89,7 @@ impl VaultFile {
             generation: 0,
             records: BTreeMap::new(),
             seals: BTreeMap::new(),
+            staged: false,
         }
     }
 
@@ -85,6 +101,10 @@ impl VaultFile {
             self.generation,
             self.seals.keys().cloned().collect::<Vec<_>>().join(",")
         );
+        // Only when set, so the manifests of existing vaults are unchanged.
+        if self.staged {
+            out.push_str("staged\n");
+        }
         for (id, record) in &self.records {
             out.push_str(&format!(
                 "record {id} {} {}\n",

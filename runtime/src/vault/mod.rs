@@ -27,13 +27,18 @@
 //! authenticated head keeps the highest generation of each vault. Without one, keep
 //! [`VerifyReport::generation`] elsewhere.
 
+mod backup;
 pub(crate) mod crypto;
 mod format;
+mod health;
 mod key;
 #[cfg(feature = "keyring")]
 mod keyring;
+#[cfg(feature = "libsql")]
+mod libsql_store;
 mod rotate;
 pub(crate) mod store;
+mod transfer;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -46,13 +51,15 @@ use crate::audit::{Action, AuditEvent, AuditSink, Auditor, Outcome};
 use crate::error::Error;
 use crate::secret::secret_from_string;
 use crypto::{DerivedKeys, KEY_LEN};
-use format::{Record, SnapshotFile, VaultFile, WrappedKey, b64, unb64};
+use format::{Record, VaultFile, WrappedKey, b64, unb64};
 
+pub use health::KeyIdentity;
 pub use key::{DEFAULT_KEK_VAR, EnvKey, Kek, KeyFile, KeyProvider, StaticKey};
 #[cfg(feature = "keyring")]
 pub use keyring::KeyringKey;
 pub use rotate::{Rotation, StagedRotation};
 pub use store::FaultPoint;
+pub use transfer::EnvEntry;
 /// A vault file and the key provider that opens it.
 pub struct Vault {
     path: PathBuf,
@@ -62,6 +69,16 @@ pub struct Vault {
     /// The generation last read or written, stamped on audit events: a keyed log's head keeps
     /// the highest, which is what catches a rollback of the whole file.
     generation: AtomicU64,
+    /// Where the records are: the JSON file at `path`, or a libSQL database there.
+    backing: Backing,
+}
+
+/// The storage under a vault. Everything above reads and writes whole [`VaultFile`]s, so the
+/// encryption, the manifest and the rotation steps are the same on both.
+enum Backing {
+    File,
+    #[cfg(feature = "libsql")]
+    Libsql(libsql_store::LibsqlStore),
 }
 
 impl std::fmt::Debug for Vault {
@@ -95,6 +112,17 @@ pub struct SnapshotInfo {
     pub generation: u64,
     /// How many records it holds.
     pub records: usize,
+    /// The public id of the key that opens it.
+    pub key_id: String,
+}
+
+/// What [`Vault::reset`] replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetInfo {
+    /// The version that was dropped from the file, with its data key.
+    pub old_version: u64,
+    /// The version of the new value.
+    pub new_version: u64,
 }
 
 impl Vault {
@@ -106,7 +134,51 @@ impl Vault {
             audit: Auditor::default(),
             faults: store::Faults::none(),
             generation: AtomicU64::new(0),
+            backing: Backing::File,
         }
+    }
+
+    /// A handle on a vault kept in the libSQL database at `path` (created if absent, empty
+    /// until [`Vault::init`]): the same records as the JSON file, one row each.
+    #[cfg(feature = "libsql")]
+    pub fn new_libsql(
+        path: impl Into<PathBuf>,
+        keys: impl KeyProvider + 'static,
+    ) -> Result<Self, Error> {
+        let path = path.into();
+        let store = libsql_store::LibsqlStore::open(&path)
+            .map_err(|e| Error::io("open the libSQL vault", &path, e))?;
+        let mut vault = Vault::new(path, keys);
+        vault.backing = Backing::Libsql(store);
+        Ok(vault)
+    }
+
+    /// Whether the storage holds a vault already (the file exists, or the database has one).
+    pub fn exists(&self) -> Result<bool, Error> {
+        match &self.backing {
+            Backing::File => Ok(self.path.exists()),
+            #[cfg(feature = "libsql")]
+            Backing::Libsql(store) => Ok(store.read().map_err(|e| self.io_error(e))?.is_some()),
+        }
+    }
+
+    /// Creates an empty vault in this handle's storage, sealed with the provider's key. Fails
+    /// if one exists.
+    pub fn init(self) -> Result<Self, Error> {
+        let lock = self.lock()?;
+        if self.exists()? {
+            return Err(Error::io(
+                "create the vault",
+                &self.path,
+                std::io::ErrorKind::AlreadyExists.into(),
+            ));
+        }
+        let derived = self.derived()?;
+        let mut file = VaultFile::empty();
+        reseal(&mut file, &[&derived]);
+        self.write(&file)?;
+        drop(lock);
+        Ok(self)
     }
 
     /// Creates an empty vault at `path`, sealed with the provider's key. Fails if it exists.
@@ -114,25 +186,18 @@ impl Vault {
         path: impl Into<PathBuf>,
         keys: impl KeyProvider + 'static,
     ) -> Result<Self, Error> {
-        let vault = Vault::new(path, keys);
-        let _lock = vault.lock()?;
-        if vault.path.exists() {
-            return Err(Error::io(
-                "create the vault",
-                &vault.path,
-                std::io::ErrorKind::AlreadyExists.into(),
-            ));
-        }
-        let derived = vault.derived()?;
-        let mut file = VaultFile::empty();
-        reseal(&mut file, &[&derived]);
-        vault.write(&file)?;
-        Ok(vault)
+        Vault::new(path, keys).init()
     }
 
     /// Opens the vault at `path`, checking that the provider's key opens it.
     pub fn open(path: impl Into<PathBuf>, keys: impl KeyProvider + 'static) -> Result<Self, Error> {
-        let vault = Vault::new(path, keys);
+        Vault::new(path, keys).opened()
+    }
+
+    /// Checks that the provider's key opens this handle's vault, after cleaning up what a
+    /// killed writer left.
+    pub fn opened(self) -> Result<Self, Error> {
+        let vault = self;
         // Clean up after a writer or a rotation killed half-way, unless another writer is at
         // work (it cleans up itself).
         if let Some(_lock) = store::try_lock(&vault.path) {
@@ -195,6 +260,44 @@ impl Vault {
                 .source("vault"),
         )?;
         Ok(version)
+    }
+
+    /// Replaces the value of `id`, which must exist, after an incident: the old version's
+    /// ciphertext and wrapped data key leave the file in the same atomic write (the data key
+    /// itself was only ever in memory), and the audit event names both versions. Snapshots
+    /// taken before still hold the old version: rotate the credential at its provider too.
+    pub fn reset(&self, id: &str, value: &SecretString) -> Result<ResetInfo, Error> {
+        check_id(id)?;
+        let info = self.mutate(|file, derived| {
+            let old_version = file
+                .records
+                .get(id)
+                .map(|r| r.version)
+                .ok_or_else(|| Error::NotStored(id.to_owned()))?;
+            let new_version = file.generation;
+            let record = seal_record(
+                id,
+                new_version,
+                value.expose_secret().as_bytes(),
+                &[derived],
+            );
+            file.records.insert(id.to_owned(), record);
+            Ok(ResetInfo {
+                old_version,
+                new_version,
+            })
+        })?;
+        self.emit_after_write(
+            "reset",
+            AuditEvent::new(Action::Reset, Outcome::Ok)
+                .id(id)
+                .source("vault")
+                .detail(format!(
+                    "version {} shredded, new version {}",
+                    info.old_version, info.new_version
+                )),
+        )?;
+        Ok(info)
     }
 
     /// The value stored under `id`, if any.
@@ -275,103 +378,15 @@ impl Vault {
         })
     }
 
-    /// Writes a copy of the vault (still encrypted) to `to`, after checking that every record
-    /// decrypts. The snapshot opens with the key the vault has now.
-    pub fn snapshot(&self, to: impl AsRef<Path>) -> Result<SnapshotInfo, Error> {
-        let to = to.as_ref();
-        let bytes = self.read_bytes()?;
-        let derived = self.derived()?;
-        let file = parse(&self.path, &bytes)?;
-        self.check(&file, &derived)?;
-        for (id, record) in &file.records {
-            self.open_record(id, record, &derived)?;
-        }
-        let sha256 = crypto::sha256_hex(&bytes);
-        let snapshot = SnapshotFile {
-            format: format::SNAPSHOT_FORMAT.to_owned(),
-            version: format::VERSION,
-            sha256: sha256.clone(),
-            vault: b64(&bytes),
-        };
-        let mut text = serde_json::to_vec_pretty(&snapshot).expect("a snapshot serializes");
-        text.push(b'\n');
-        store::write_atomic(to, &text, &store::Faults::none())
-            .map_err(|e| Error::io("write the snapshot", to, e))?;
-        self.emit_after_write(
-            "snapshot",
-            AuditEvent::new(Action::Snapshot, Outcome::Ok)
-                .source("vault")
-                .detail(format!("to {} sha256 {sha256}", to.display())),
-        )?;
-        Ok(SnapshotInfo {
-            sha256,
-            generation: file.generation,
-            records: file.records.len(),
-        })
-    }
-
-    /// Replaces the vault's content with the snapshot at `from`, after checking its integrity
-    /// hash and that every record in it decrypts with the provider's key. Works on a vault file
-    /// that is damaged or missing. The restored vault continues the generation count, so a
-    /// later comparison does not mistake it for a rollback.
-    pub fn restore(&self, from: impl AsRef<Path>) -> Result<SnapshotInfo, Error> {
-        let from = from.as_ref();
-        let text = std::fs::read(from).map_err(|e| Error::io("read the snapshot", from, e))?;
-        let snapshot: SnapshotFile = serde_json::from_slice(&text)
-            .map_err(|e| Error::format(from, format!("not a snapshot: {e}")))?;
-        if snapshot.format != format::SNAPSHOT_FORMAT || snapshot.version != format::VERSION {
-            return Err(Error::format(
-                from,
-                "not a vox-clavis vault snapshot of a known version",
-            ));
-        }
-        let bytes = unb64(&snapshot.vault)
-            .ok_or_else(|| Error::format(from, "the snapshot's content is not base64"))?;
-        if crypto::sha256_hex(&bytes) != snapshot.sha256 {
-            return Err(Error::format(
-                from,
-                "the snapshot's integrity hash does not match its content: it is damaged",
-            ));
-        }
-        let derived = self.derived()?;
-        let mut file = parse(from, &bytes)?;
-        self.check_at(from, &file, &derived)?;
-        for (id, record) in &file.records {
-            self.open_record_at(from, id, record, &derived)?;
-        }
-
-        let _lock = self.lock()?;
-        let current = self
-            .read_bytes()
-            .ok()
-            .and_then(|b| parse(&self.path, &b).ok())
-            .map_or(0, |f| f.generation);
-        // Past whatever the audit head recorded too: a restore is not a rollback.
-        let current = current.max(self.recorded_generation()?.unwrap_or(0));
-        let info = SnapshotInfo {
-            sha256: snapshot.sha256,
-            generation: file.generation,
-            records: file.records.len(),
-        };
-        for record in file.records.values_mut() {
-            record.keys.retain(|kek_id, _| *kek_id == derived.id);
-        }
-        file.generation = current.max(file.generation) + 1;
-        reseal(&mut file, &[&derived]);
-        self.write(&file)?;
-        self.emit_after_write(
-            "restore",
-            AuditEvent::new(Action::Restore, Outcome::Ok)
-                .source("vault")
-                .detail(format!("from {} sha256 {}", from.display(), info.sha256)),
-        )?;
-        Ok(info)
-    }
-
     /// The value of `id` without an audit event: the resolver records its own.
     pub(crate) fn fetch(&self, id: &str) -> Result<Option<SecretString>, Error> {
         let derived = self.derived()?;
         let file = self.load(&derived)?;
+        if file.staged {
+            return Err(Error::RestoreStaged {
+                path: self.path.clone(),
+            });
+        }
         file.records
             .get(id)
             .map(|record| self.open_record(id, record, &derived))
@@ -429,8 +444,24 @@ impl Vault {
         }
     }
 
+    /// The vault as the JSON file's bytes, whatever the storage (a libSQL vault's rows are
+    /// laid out as the file would be, so snapshots of both are alike).
     fn read_bytes(&self) -> Result<Vec<u8>, Error> {
-        std::fs::read(&self.path).map_err(|e| Error::io("read the vault", &self.path, e))
+        match &self.backing {
+            Backing::File => {
+                std::fs::read(&self.path).map_err(|e| Error::io("read the vault", &self.path, e))
+            }
+            #[cfg(feature = "libsql")]
+            Backing::Libsql(store) => match store.read() {
+                Ok(Some(file)) => Ok(file.to_bytes()),
+                Ok(None) => Err(Error::io(
+                    "read the vault",
+                    &self.path,
+                    std::io::ErrorKind::NotFound.into(),
+                )),
+                Err(e) => Err(Error::io("read the vault", &self.path, e)),
+            },
+        }
     }
 
     /// Reads, parses and authenticates the manifest under `derived`.
@@ -509,8 +540,12 @@ impl Vault {
     fn write(&self, file: &VaultFile) -> Result<(), Error> {
         self.keys.recover()?;
         store::remove_stale_temps(&self.path).map_err(|e| self.io_error(e))?;
-        store::write_atomic(&self.path, &file.to_bytes(), &self.faults)
-            .map_err(|e| self.io_error(e))?;
+        match &self.backing {
+            Backing::File => store::write_atomic(&self.path, &file.to_bytes(), &self.faults),
+            #[cfg(feature = "libsql")]
+            Backing::Libsql(db) => db.write(file),
+        }
+        .map_err(|e| self.io_error(e))?;
         self.generation.store(file.generation, Ordering::SeqCst);
         Ok(())
     }
