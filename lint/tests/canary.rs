@@ -156,6 +156,51 @@ fn outputs(target: &Target) -> Vec<Output> {
                 + &String::from_utf8_lossy(&result.stderr),
         });
     }
+    // The baseline file, `inventory`, and `init`'s configuration (written into a copy).
+    let baseline = dir.path().join("baseline.json");
+    let baseline_arg = baseline.to_str().expect("UTF-8 temp path").to_owned();
+    let mut args = vec!["check", "--write-baseline", &baseline_arg];
+    args.extend_from_slice(target.config);
+    args.push(target.dir);
+    let (_, stdout, stderr) = run(&args, false);
+    out.push(Output {
+        what: format!("`{}` (stdout, stderr and baseline)", args.join(" ")),
+        text: format!(
+            "{stdout}{stderr}{}",
+            std::fs::read_to_string(&baseline).unwrap_or_default()
+        ),
+    });
+    let mut args = vec!["inventory"];
+    args.extend_from_slice(target.config);
+    args.push(target.dir);
+    let (_, stdout, stderr) = run(&args, false);
+    out.push(Output {
+        what: format!("`{}`", args.join(" ")),
+        text: stdout + &stderr,
+    });
+    let copy = dir.path().join("copy");
+    copy_tree(&repo_root().join(target.dir), &copy);
+    std::fs::remove_file(copy.join("vox-clavis-lint.toml")).ok();
+    let copy_arg = copy.to_str().expect("UTF-8 temp path").to_owned();
+    let (_, stdout, stderr) = run(&["init", &copy_arg], false);
+    out.push(Output {
+        what: "`init` (stdout, stderr and the configuration)".to_owned(),
+        text: format!(
+            "{stdout}{stderr}{}",
+            std::fs::read_to_string(copy.join("vox-clavis-lint.toml")).unwrap_or_default()
+        ),
+    });
+    // An error that quotes a configuration holding a key.
+    let bad = Path::new(target.dir).join("bad-config.toml");
+    if repo_root().join(&bad).is_file() {
+        let bad = bad.to_str().expect("UTF-8 path");
+        let (code, stdout, stderr) = run(&["check", "--config", bad, target.dir], false);
+        assert_eq!(code, Some(2), "the configuration error fails the run");
+        out.push(Output {
+            what: format!("`check --config {bad}`"),
+            text: stdout + &stderr,
+        });
+    }
     for args in [vec!["explain", RULE], vec!["rules"]] {
         let (_, stdout, stderr) = run(&args, false);
         out.push(Output {
@@ -164,6 +209,19 @@ fn outputs(target: &Target) -> Vec<Output> {
         });
     }
     out
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create the copy");
+    for entry in std::fs::read_dir(from).expect("read the fixture") {
+        let entry = entry.expect("directory entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a fixture file");
+        }
+    }
 }
 
 /// A fake credential of the fixtures: its whole text and the pieces that must never show.
@@ -366,6 +424,12 @@ fn no_output_format_prints_a_fixture_secret() {
             ] {
                 shown.push(human.contains(masked));
             }
+            let error = &outputs
+                .iter()
+                .find(|o| o.what.starts_with("`check --config"))
+                .expect("the configuration error run")
+                .text;
+            shown.push(error.contains("exclude = \"****"));
         }
     }
     assert!(total > 0, "no canaries at all");

@@ -15,7 +15,7 @@ use crate::engine::{self, CheckOptions};
 use crate::input::changes::Changes;
 use crate::input::git::Repo;
 use crate::input::walk::WalkSetupError;
-use crate::render::{self, RenderOptions};
+use crate::render::{self, RenderOptions, redact};
 use crate::verdict::baseline::{self, Baseline};
 use crate::verdict::report::Report;
 
@@ -300,6 +300,8 @@ fn render_diagnostic(diagnostic: &dyn Diagnostic, color: bool) -> String {
         inner: diagnostic,
         parent_src: None,
     });
+    // The quoted configuration can hold a credential (a key pasted in the wrong place):
+    // every shape of one is masked in what is shown, as in a finding's snippet.
     for related in diagnostic.related().into_iter().flatten() {
         out.push('\n');
         out.push_str(&render(&Part {
@@ -307,7 +309,7 @@ fn render_diagnostic(diagnostic: &dyn Diagnostic, color: bool) -> String {
             parent_src: diagnostic.source_code(),
         }));
     }
-    out
+    redact::text(&out)
 }
 
 /// One diagnostic drawn on its own: no code or URL heading, no related diagnostics (drawn

@@ -27,9 +27,11 @@
 //! The findings' own texts (message, label, help, related labels) are masked for known
 //! formats too, as a safety net: rules never put a value there.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use crate::analysis::credentials;
@@ -45,10 +47,7 @@ const MIN_REPEATED: usize = 8;
 /// The masked copy of `text`, the text of the file `findings` point into; masks the
 /// findings' texts in place.
 pub fn file(text: &str, findings: &mut [Finding]) -> String {
-    let mut ranges: Vec<Range<usize>> = credentials::find(text)
-        .into_iter()
-        .map(|m| m.range)
-        .collect();
+    let mut ranges = shapes(text);
     for f in findings.iter() {
         if f.rule == HARDCODED_SECRET {
             let span = f.location.span;
@@ -56,18 +55,14 @@ pub fn file(text: &str, findings: &mut [Finding]) -> String {
         }
     }
     // The same value elsewhere: in a comment, a log line, another literal.
-    let flagged: Vec<Range<usize>> = ranges[..].to_vec();
-    for r in flagged {
-        let value = &text[floor(text, r.start)..floor(text, r.end.max(r.start))];
-        if value.len() >= MIN_REPEATED {
-            ranges.extend(text.match_indices(value).map(|(at, v)| at..at + v.len()));
-        }
+    let values: BTreeSet<&str> = ranges
+        .iter()
+        .map(|r| &text[floor(text, r.start)..floor(text, r.end.max(r.start))])
+        .filter(|v| v.len() >= MIN_REPEATED)
+        .collect();
+    if let Ok(repeated) = AhoCorasick::new(&values) {
+        ranges.extend(repeated.find_iter(text).map(|m| m.range()));
     }
-    ranges.extend(assigned_values(text));
-    ranges.extend(high_entropy_tokens(text));
-    ranges.extend(url_passwords(text));
-    ranges.extend(authorization_tokens(text));
-    ranges.extend(concat_pieces(text));
     for f in findings.iter_mut() {
         mask_known(&mut f.message);
         if let Some(label) = &mut f.label {
@@ -99,6 +94,26 @@ pub fn mask(text: &str, ranges: &[Range<usize>]) -> String {
     // Whole characters were replaced by ASCII, so this cannot fail; if it somehow did,
     // nothing of the text is shown rather than a partly masked copy.
     String::from_utf8(bytes).unwrap_or_else(|e| "*".repeat(e.as_bytes().len()))
+}
+
+/// `text` with every credential-shaped part masked: for texts no finding points into, such
+/// as a configuration error's rendering.
+pub fn text(text: &str) -> String {
+    mask(text, &shapes(text))
+}
+
+/// Every part of `text` that has the shape of a credential, wherever it is.
+fn shapes(text: &str) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = credentials::find(text)
+        .into_iter()
+        .map(|m| m.range)
+        .collect();
+    ranges.extend(assigned_values(text));
+    ranges.extend(high_entropy_tokens(text));
+    ranges.extend(url_passwords(text));
+    ranges.extend(authorization_tokens(text));
+    ranges.extend(concat_pieces(text));
+    ranges
 }
 
 /// Masks known-format credentials in a short text (a message).
