@@ -258,3 +258,16 @@ fn a_huge_one_line_configuration_is_not_echoed() {
     assert!(r.stderr.len() < 5_000, "stderr is {} bytes", r.stderr.len());
     assert!(r.stderr.contains("vox-clavis-lint.toml"), "{}", r.stderr);
 }
+
+#[test]
+fn a_configuration_error_quotes_one_line_of_context_around_the_fault() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = "[names]\nnot-secret = [\"NEIGHBOUR_ABOVE\"]\n\n[scan]\nexclude = 1\nfollow = 1\ntests = true\n";
+    std::fs::write(dir.path().join("vox-clavis-lint.toml"), config).expect("write");
+    let r = run(&["check", "."], dir.path());
+    assert_eq!(r.code, Some(2), "{}", r.stdout);
+    assert!(r.stderr.contains("exclude = 1"), "{}", r.stderr);
+    assert!(!r.stderr.contains("NEIGHBOUR_ABOVE"), "{}", r.stderr);
+    assert!(!r.stderr.contains("tests = true"), "{}", r.stderr);
+    assert!(r.stderr.len() < 1_500, "{}", r.stderr);
+}
