@@ -133,7 +133,7 @@ fn deep_but_allowed_nesting_is_analysed_without_a_crash() {
         ("closure", nested("|| ", "k", "", n / 2)),
         (
             "mod",
-            format!("{READ}{}{}\n", "mod m {".repeat(n / 4), "}".repeat(n / 4)),
+            format!("{READ}{}{}\n", "mod m {".repeat(n / 20), "}".repeat(n / 20)),
         ),
     ] {
         let file = format!("{name}.rs");

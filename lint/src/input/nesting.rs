@@ -12,6 +12,10 @@
 //! `,` or `=>`: a method chain `a.b().c()`, a sum `a + b + c`, `!!x`, `&&T`, `Vec<Vec<T>>`
 //! or an `else if` chain nests one level per link. A closing `}` ends an item or a block
 //! statement, so it clears its parent's links (except an `else` chain, counted on its own).
+//!
+//! A module counts [`MODULE_LEVELS`] levels: every item in it is known by a path as long as
+//! its depth, so nested modules cost the square of their depth in the analysis, and 1,250 of
+//! them is already far past any real tree.
 
 use ra_ap_parser::{Edition, LexedStr, SyntaxKind};
 
@@ -19,6 +23,9 @@ use ra_ap_parser::{Edition, LexedStr, SyntaxKind};
 /// worker stack with a wide margin (see the engine's `deeply_nested_files` tests), and no
 /// hand-written code comes near it: rustc itself stops at 128 nested macro calls.
 pub const LIMIT: usize = 10_000;
+
+/// The levels one `mod m { .. }` counts for.
+pub const MODULE_LEVELS: usize = 8;
 
 /// The deepest point of a file: its depth and the byte offset where it is reached.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -49,6 +56,8 @@ pub fn deepest(text: &str) -> Deepest {
     let mut frames = vec![Frame::default()];
     let mut deepest = Deepest::default();
     let mut previous: Option<(SyntaxKind, usize)> = None;
+    // The token before `previous`, to tell `mod m {` from any other brace.
+    let mut before_previous: Option<SyntaxKind> = None;
     for i in 0..lexed.len() {
         let kind = lexed.kind(i);
         if kind.is_trivia() {
@@ -58,6 +67,10 @@ pub fn deepest(text: &str) -> Deepest {
         // `->` and `=>` are lexed as two tokens; only adjacent ones are one.
         let glued_to = previous.filter(|&(_, end)| end == start).map(|(k, _)| k);
         let previous_kind = previous.map(|(k, _)| k);
+        let opens_module = kind == SyntaxKind::L_CURLY
+            && previous_kind == Some(SyntaxKind::IDENT)
+            && before_previous == Some(SyntaxKind::MOD_KW);
+        before_previous = previous_kind;
         previous = Some((kind, lexed.text_range(i).end));
         let top = frames
             .last_mut()
@@ -73,7 +86,7 @@ pub fn deepest(text: &str) -> Deepest {
                 {
                     top.links += 1;
                 }
-                let base = top.depth() + 1;
+                let base = top.depth() + if opens_module { MODULE_LEVELS } else { 1 };
                 frames.push(Frame {
                     base,
                     ..Frame::default()
@@ -131,7 +144,7 @@ pub fn deepest(text: &str) -> Deepest {
 
 #[cfg(test)]
 mod tests {
-    use super::deepest;
+    use super::{MODULE_LEVELS, deepest};
 
     fn depth(text: &str) -> usize {
         deepest(text).depth
@@ -168,7 +181,7 @@ mod tests {
                 ">".repeat(n)
             ),
             format!("{}{}", "if x {".repeat(n), "}".repeat(n)),
-            format!("{}{}", "mod m {".repeat(n), "}".repeat(n)),
+            format!("{}{}", "mod m {".repeat(n / MODULE_LEVELS), "}".repeat(n)),
             format!("a{}", ".b()".repeat(n)),
             format!("a{}", ".0".repeat(n)),
             format!("a{}", "[0]".repeat(n)),

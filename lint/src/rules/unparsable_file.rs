@@ -28,7 +28,8 @@ declare_rule! {
     ///
     /// Limits are findings too, so that no file stops the run. A file nested more than
     /// 10,000 levels deep (brackets, generics, a method chain, a sum, an `else if` chain,
-    /// measured on its tokens before anything recursive runs) is reported with its depth
+    /// measured on its tokens before anything recursive runs; a `mod` counts 8 levels, as
+    /// each holds paths as long as its depth) is reported with its depth
     /// and where it is reached, and not parsed: the parsers and walks recurse once per
     /// level. A file whose nested macro arguments would be parsed again and again past a
     /// budget of 64 times its length is reported once, and the macros past the budget are
