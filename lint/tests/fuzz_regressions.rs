@@ -7,8 +7,11 @@
 //! `.rs` extension (the repository's own `check .` must not read it). It is checked the way the
 //! fuzz target that found it saw it: decoded as UTF-8 (invalid bytes replaced, as `file_bytes`
 //! does) and split at NUL bytes into up to three files of one crate (`src/a.rs`, `src/b.rs`,
-//! `src/c.rs`). Each runs twice: with `--no-config`, and with the demo's configuration (the
-//! fuzz targets' settings, whose inventory turns on the flow rules).
+//! `src/c.rs`). Each runs three times: with `--no-config`; with `--no-config --no-prefilter`,
+//! since the fuzz targets walk every file (`engine::check_sources`) while the binary skips a
+//! file no rule could fire in, and a reproducer minimised to the bug is often such a file (in
+//! real code the same bug sits next to an `env::var`); and with `--no-prefilter` and the
+//! demo's configuration, the fuzz targets' settings, whose inventory turns on the flow rules.
 
 mod common;
 
@@ -36,7 +39,7 @@ fn crate_of(name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// Runs `check` on the reproducer `name` both ways and asserts a clean end.
+/// Runs `check` on the reproducer `name` the three ways and asserts a clean end.
 #[track_caller]
 fn survives(name: &str) {
     let dir = crate_of(name);
@@ -44,7 +47,8 @@ fn survives(name: &str) {
     let demo = demo.to_str().expect("UTF-8 path");
     for args in [
         &["check", "--no-config", "."][..],
-        &["check", "--config", demo, "."][..],
+        &["check", "--no-config", "--no-prefilter", "."][..],
+        &["check", "--no-prefilter", "--config", demo, "."][..],
     ] {
         let started = Instant::now();
         let mut child = Command::new(common::BIN)
