@@ -3,6 +3,7 @@
 //! in another file, the invocation recorded for the join and expanded there
 //! ([`expand_elsewhere`]).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -63,6 +64,36 @@ const KNOWN_MACROS: &[&str] = &[
     "writeln",
 ];
 
+/// Expanded tokens one file (or one [`expand_elsewhere`] call) may walk, about what a 1 MB
+/// file holds. The depth limit alone does not bound the work: a macro whose expansion invokes
+/// itself `k` times is walked `k^8` times (`() => { m!(); m!(); ... }` with 8 calls: 16.7
+/// million walks, minutes for 77 bytes; found by fuzzing, lint/tests/data/hostile/macro_fanout).
+/// Past the budget an invocation is not expanded, as if its macro were unknown.
+const MAX_EXPANDED_TOKENS: usize = 250_000;
+
+thread_local! {
+    /// What is left of [`MAX_EXPANDED_TOKENS`] for the file this thread is collecting: reset
+    /// where a file's collection starts ([`Collector::collect_macro_defs`],
+    /// [`expand_elsewhere`]), as one thread collects one file at a time. (A field of
+    /// [`Collector`] would do the same, in a second file.)
+    static TOKENS_LEFT: Cell<usize> = const { Cell::new(MAX_EXPANDED_TOKENS) };
+}
+
+/// The tokens of `tokens`, groups and their contents, counted without recursion.
+fn token_count(tokens: &TokenStream) -> usize {
+    let mut n = 0;
+    let mut pending = vec![tokens.clone()];
+    while let Some(stream) = pending.pop() {
+        for tree in stream {
+            n += 1;
+            if let TokenTree::Group(g) = tree {
+                pending.push(g.stream());
+            }
+        }
+    }
+    n
+}
+
 /// The facts of one invocation of a macro defined in another file of the crate, every fact
 /// pointing at the invocation. `defs` holds the definition (first) and the crate's other
 /// macros it may invoke, as `(name, tokens)`. Functions the expansion declares are not added
@@ -73,6 +104,7 @@ pub fn expand_elsewhere(
     call: &MacroCall,
     defs: &[(&str, &str)],
 ) -> FileFacts {
+    TOKENS_LEFT.set(MAX_EXPANDED_TOKENS);
     let source = SourceFile::new(display.into(), display.to_owned(), String::new());
     let parsed = |t: &str| {
         let tokens: TokenStream = t.parse().ok()?;
@@ -114,6 +146,7 @@ impl Collector<'_> {
     /// Records the `macro_rules!` macros this file defines (textual scope is not modelled:
     /// a name means the last definition of that name in the file).
     pub(super) fn collect_macro_defs(&mut self, file: &syn::File) {
+        TOKENS_LEFT.set(MAX_EXPANDED_TOKENS);
         struct Defs<'s> {
             source: &'s SourceFile,
             defs: HashMap<String, Rc<crate::analysis::macro_rules::MacroDef>>,
@@ -211,6 +244,13 @@ impl Collector<'_> {
         let Some(tokens) = def.expand(input) else {
             return false;
         };
+        // An empty expansion costs a walk too.
+        let cost = token_count(&tokens) + 1;
+        let Some(left) = TOKENS_LEFT.get().checked_sub(cost) else {
+            TOKENS_LEFT.set(0);
+            return false;
+        };
+        TOKENS_LEFT.set(left);
         let outer = self.override_loc;
         if outer.is_none() {
             self.override_loc = Some(at);

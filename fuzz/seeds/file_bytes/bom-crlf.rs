@@ -1,0 +1,4 @@
+﻿//! doc
+fn main() {
+    let token = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+}
