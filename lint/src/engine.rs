@@ -721,8 +721,8 @@ fn run_rules(
             unparsable_file::finding(
                 &source.display,
                 Location::file_start(),
-                "macro arguments are nested too deeply to read them all; \
-                 the macros past the limit were not checked",
+                "macros nest or expand past what the analysis reads (nested arguments, \
+                 recursive expansions); the macros past the limit were not checked",
             )
             .with_help("generated code this deep is best excluded with `--exclude`"),
         );

@@ -32,8 +32,9 @@ declare_rule! {
     /// each holds paths as long as its depth) is reported with its depth
     /// and where it is reached, and not parsed: the parsers and walks recurse once per
     /// level. A file whose nested macro arguments would be parsed again and again past a
-    /// budget of 64 times its length is reported once, and the macros past the budget are
-    /// not looked into. A `.rs` entry that is not a regular file (a FIFO, a device), a
+    /// budget of 64 times its length, or whose `macro_rules!` macros expand to more than
+    /// 250,000 tokens (a macro that calls itself several times), is reported once, and the
+    /// macros past the budget are not looked into. A `.rs` entry that is not a regular file (a FIFO, a device), a
     /// dangling link and a link loop are reported where the walk meets them.
     ///
     /// ## Why is this bad?

@@ -13,6 +13,7 @@ use syn::visit::Visit;
 
 use super::{Collector, FileFacts, MacroCall, MacroDefFact};
 use crate::analysis::depth::Depth;
+use crate::analysis::macro_budget;
 use crate::analysis::scope::Scopes;
 use crate::config::Settings;
 use crate::finding::Location;
@@ -68,7 +69,8 @@ const KNOWN_MACROS: &[&str] = &[
 /// file holds. The depth limit alone does not bound the work: a macro whose expansion invokes
 /// itself `k` times is walked `k^8` times (`() => { m!(); m!(); ... }` with 8 calls: 16.7
 /// million walks, minutes for 77 bytes; found by fuzzing, lint/tests/data/hostile/macro_fanout).
-/// Past the budget an invocation is not expanded, as if its macro were unknown.
+/// Past the budget an invocation is not expanded, as if its macro were unknown, and the
+/// file is reported ([`macro_budget::ran_out_elsewhere`]).
 const MAX_EXPANDED_TOKENS: usize = 250_000;
 
 thread_local! {
@@ -248,6 +250,7 @@ impl Collector<'_> {
         let cost = token_count(&tokens) + 1;
         let Some(left) = TOKENS_LEFT.get().checked_sub(cost) else {
             TOKENS_LEFT.set(0);
+            macro_budget::ran_out_elsewhere();
             return false;
         };
         TOKENS_LEFT.set(left);
