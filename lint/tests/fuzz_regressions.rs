@@ -114,3 +114,11 @@ fn macro_fanout() {
 fn macro_fanout_fuzzed() {
     survives("macro_fanout_fuzzed");
 }
+
+/// `:::` glues three colons: the nesting measure took one link too many off for the third
+/// (an overflow in debug builds; in release a wrapped count would report the file as nested
+/// too deeply). Found on the first corpus replay after the nesting guard landed.
+#[test]
+fn colons_glued() {
+    survives("colons_glued");
+}

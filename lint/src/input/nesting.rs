@@ -123,7 +123,10 @@ pub fn deepest(text: &str) -> Deepest {
             | SyntaxKind::BOX_KW => top.links += 1,
             SyntaxKind::COLON2 | SyntaxKind::POUND | SyntaxKind::DOLLAR => {}
             // `::` is lexed as two `:`; a path does not nest.
-            SyntaxKind::COLON if glued_to == Some(SyntaxKind::COLON) => top.links -= 1,
+            // (`a:::b` glues three; the count never goes below zero.)
+            SyntaxKind::COLON if glued_to == Some(SyntaxKind::COLON) => {
+                top.links = top.links.saturating_sub(1);
+            }
             // `a.0.0` is lexed as `a`, `.`, `0.0`: two fields.
             SyntaxKind::FLOAT_NUMBER if glued_to == Some(SyntaxKind::DOT) => top.links += 1,
             // `m!(..)`: the delimiter that follows is the level, not the `!`.
@@ -214,7 +217,14 @@ mod tests {
 
     #[test]
     fn unbalanced_input_does_not_panic() {
-        for text in [")))", "}}}{", "fn f( { ] >>>", "\"unterminated", "/* open"] {
+        for text in [
+            ")))",
+            "}}}{",
+            "fn f( { ] >>>",
+            "\"unterminated",
+            "/* open",
+            "a:::b",
+        ] {
             let _ = deepest(text);
         }
     }
