@@ -107,6 +107,10 @@ pub fn expand_elsewhere(
     defs: &[(&str, &str)],
 ) -> FileFacts {
     TOKENS_LEFT.set(MAX_EXPANDED_TOKENS);
+    // A budget of its own: what the thread's previous file left must not decide what this
+    // expansion reads, or the findings would depend on which thread ran it.
+    let len = call.tokens.len() + defs.iter().map(|(_, t)| t.len()).sum::<usize>();
+    macro_budget::start(len);
     let source = SourceFile::new(display.into(), display.to_owned(), String::new());
     let parsed = |t: &str| {
         let tokens: TokenStream = t.parse().ok()?;
