@@ -6,15 +6,12 @@
 #![no_main]
 
 use libfuzzer_sys::{Corpus, fuzz_mutator, fuzz_target};
-use vox_clavis_lint_fuzz::{demo_settings, known_crash_class, pick, pipeline, splice, split_files};
+use vox_clavis_lint_fuzz::{demo_settings, pick, pipeline, splice, split_files};
 
 fuzz_target!(|data: &[u8]| -> Corpus {
     let Ok(text) = std::str::from_utf8(data) else {
         return Corpus::Reject;
     };
-    if known_crash_class(data) {
-        return Corpus::Reject;
-    }
     pipeline(demo_settings(), &split_files(text), pick(data));
     Corpus::Keep
 });

@@ -1,6 +1,5 @@
-//! What the fuzz targets share: the settings they check with, the guard that keeps known crash
-//! classes out of the campaign, and "the pipeline a user sees" (check, then render the report
-//! in every output format), run the way the binary runs it.
+//! What the fuzz targets share: the settings they check with, and "the pipeline a user sees"
+//! (check, then render the report in every output format), run the way the binary runs it.
 //!
 //! The targets live in `fuzz_targets/`; `bench/fuzz/run` runs them and bench/fuzz/RESULTS.md
 //! records what they found.
@@ -16,56 +15,6 @@ use vox_clavis_lint::render::{self, Format, RenderOptions};
 use vox_clavis_lint::{Report, Settings};
 
 pub mod splice;
-
-/// Inputs nested deeper than this (brackets of all four kinds counted together) are skipped.
-///
-/// Deep nesting (100,000 `(`, `{`, `[`, `Vec<`, `if x {`, `mod m {`) overflows the stack and
-/// deep method chains, nested macros and nested arrays take superlinear time: known crash
-/// classes, fixed on main by a depth guard in the engine at the same time as this campaign ran.
-/// Without this cap the fuzzer rediscovers them in minutes and stops there; with it, it goes
-/// on looking for other bugs. 500 is far deeper than any real code nests.
-pub const MAX_DEPTH: usize = 500;
-
-/// Inputs with a line longer than this are skipped: the renderer's panic on a column past
-/// `u16::MAX` is the other known crash class fixed on main (see [`MAX_DEPTH`]).
-pub const MAX_LINE: usize = 65_535;
-
-/// True when `data` belongs to a known crash class ([`MAX_DEPTH`], [`MAX_LINE`]) and is
-/// skipped. Brackets are counted per kind, so `->` and `=>` cannot hide an open `(`, and
-/// inside strings and comments too: over-counting only skips an input, it never hides a bug.
-pub fn known_crash_class(data: &[u8]) -> bool {
-    let mut open = [0usize; 4];
-    let mut line = 0usize;
-    for &b in data {
-        let kind = match b {
-            b'(' | b')' => 0,
-            b'[' | b']' => 1,
-            b'{' | b'}' => 2,
-            b'<' | b'>' => 3,
-            b'\n' => {
-                line = 0;
-                continue;
-            }
-            _ => {
-                line += 1;
-                if line > MAX_LINE {
-                    return true;
-                }
-                continue;
-            }
-        };
-        line += 1;
-        if matches!(b, b'(' | b'[' | b'{' | b'<') {
-            open[kind] += 1;
-            if open.iter().sum::<usize>() > MAX_DEPTH {
-                return true;
-            }
-        } else {
-            open[kind] = open[kind].saturating_sub(1);
-        }
-    }
-    false
-}
 
 /// The demo's configuration (six secrets, one of them not sensitive), so the inventory-driven
 /// rules and the taint flows run, not only the name heuristics.
