@@ -322,7 +322,14 @@ fn join(
         .map(|(i, ((unit, facts), output))| {
             let krate = &crates[unit.crate_key.as_str()];
             let mut part = Report::default();
-            if settings.scan.tests || !is_test_module(&unit.module, krate) {
+            let test_module = is_test_module(&unit.module, krate);
+            if settings.scan.tests || !test_module {
+                let mut output = output;
+                if unit.in_test_dir || test_module {
+                    output
+                        .0
+                        .retain(|f| !rules::ABOUT_FIXTURES.contains(&f.rule));
+                }
                 join_file(
                     settings,
                     krate,

@@ -154,6 +154,21 @@ pub fn serde_skips_serializing(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
+/// `#[serde(serialize_with = "..")]` or `#[serde(with = "..")]`: the field names the code that
+/// writes it, an explicit choice of how (and whether) its value is serialized.
+pub fn serde_serializes_by_hand(attrs: &[syn::Attribute]) -> bool {
+    attr_lists(attrs, "serde").iter().any(|m| match m {
+        syn::Meta::List(list) => list
+            .parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
+            .is_ok_and(|metas| {
+                metas
+                    .iter()
+                    .any(|m| m.path().is_ident("serialize_with") || m.path().is_ident("with"))
+            }),
+        _ => false,
+    })
+}
+
 /// The arguments of a macro that takes comma-separated expressions (`format!`, `vec!`, ...).
 pub fn macro_exprs(tokens: &TokenStream) -> Option<Punctuated<Expr, Token![,]>> {
     Punctuated::<Expr, Token![,]>::parse_terminated

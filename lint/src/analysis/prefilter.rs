@@ -221,14 +221,13 @@ fn secret_name_spellings(settings: &Settings) -> Triggers {
 }
 
 /// The triggers of the facts other files of a crate can rely on: constants holding secret
-/// names, functions that read the environment, `#[cfg(test)] mod x;` when tests are skipped.
+/// names, functions that read the environment, `#[cfg(test)] mod x;` (whose file is test code:
+/// skipped without tests, and its types hold fixtures either way).
 fn fact_triggers(settings: &Settings) -> Triggers {
-    let mut t = env_reads(settings).or(secret_name_spellings(settings));
-    if !settings.scan.tests {
-        // A module in a file of its own is declared `mod name;`.
-        t = t.or(Triggers::any(["test"]).matching(r"\bmod\s+[^\s;]+\s*;"));
-    }
-    t
+    // A module in a file of its own is declared `mod name;`.
+    env_reads(settings)
+        .or(secret_name_spellings(settings))
+        .or(Triggers::any(["test"]).matching(r"\bmod\s+[^\s;]+\s*;"))
 }
 
 /// How much of a file's analysis a rule reads beyond the syntax tree: the facts walk and the

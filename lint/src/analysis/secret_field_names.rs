@@ -183,14 +183,25 @@ const PARSER_WORDS: &[&str] = &[
     "expected",
 ];
 
-/// A bare `token` field of a parser's type or error.
-pub fn lexer_token(field: &str, owner: &str, variant: Option<&str>) -> bool {
+/// Words that place a bare `token` in a language model's output: the `token` of
+/// `TokenLogprob { token, logprob, bytes }` is a piece of generated text.
+const MODEL_OUTPUT_WORDS: &[&str] = &["logprob", "logprobs"];
+
+/// A bare `token` field of a parser's type or error, or of a model's output (by the type's or
+/// variant's name, or by a sibling field such as `logprob`).
+pub fn lexer_token(field: &str, owner: &str, variant: Option<&str>, siblings: &[String]) -> bool {
     if words(field) != ["token"] {
         return false;
     }
     let mut names = words(owner);
     names.extend(variant.map(words).unwrap_or_default());
-    names.iter().any(|w| PARSER_WORDS.contains(&w.as_str()))
+    let sibling_words = siblings.iter().flat_map(|s| words(s));
+    names
+        .iter()
+        .any(|w| PARSER_WORDS.contains(&w.as_str()) || MODEL_OUTPUT_WORDS.contains(&w.as_str()))
+        || sibling_words
+            .into_iter()
+            .any(|w| MODEL_OUTPUT_WORDS.contains(&w.as_str()))
 }
 
 /// A tuple struct named for a credential: `ApiKey(String)`, `BearerToken(String)`. A bare
@@ -201,10 +212,11 @@ pub fn secret_type_name(name: &str) -> bool {
 }
 
 /// A tuple variant named for a credential: `Auth::Bearer(String)`, `Credential::ApiKey(..)`;
-/// a bare `Token` variant only in an enum whose own name is about credentials.
+/// a bare `Token` or `Basic` variant only in an enum whose own name is about credentials.
 pub fn secret_variant_name(owner: &str, variant: &str) -> bool {
     let w = words(variant);
-    if w == ["token"] {
+    // `Credentials::Basic(user, password)`, `Auth::Token(..)`.
+    if w == ["token"] || w == ["basic"] {
         return words(owner).iter().any(|o| {
             matches!(
                 o.as_str(),
@@ -343,12 +355,24 @@ mod tests {
 
     #[test]
     fn bare_tokens_of_parsers() {
-        assert!(lexer_token("token", "ErrorKind", Some("Unexpected")));
-        assert!(lexer_token("token", "ParseError", None));
-        assert!(lexer_token("token", "Lexer", None));
-        assert!(!lexer_token("token", "Client", None));
-        assert!(!lexer_token("access_token", "ParseError", None));
-        assert!(!lexer_token("token", "Auth", Some("Bearer")));
+        assert!(lexer_token("token", "ErrorKind", Some("Unexpected"), &[]));
+        assert!(lexer_token("token", "ParseError", None, &[]));
+        assert!(lexer_token("token", "Lexer", None, &[]));
+        assert!(!lexer_token("token", "Client", None, &[]));
+        assert!(!lexer_token("access_token", "ParseError", None, &[]));
+        assert!(!lexer_token("token", "Auth", Some("Bearer"), &[]));
+        assert!(lexer_token(
+            "token",
+            "ChatCompletionTokenLogprob",
+            None,
+            &[]
+        ));
+        let output = ["token".to_owned(), "logprob".to_owned(), "bytes".to_owned()];
+        assert!(lexer_token("token", "LogprobsData", None, &output));
+        assert!(lexer_token("token", "TopToken", None, &output));
+        assert!(!lexer_token("token", "Session", None, &["user".to_owned()]));
+        assert!(secret_variant_name("Credentials", "Basic"));
+        assert!(!secret_variant_name("Style", "Basic"));
     }
 
     #[test]

@@ -47,7 +47,15 @@ pub const BUILTIN_NOT_SECRET: &[&str] = &[
     "CARGO_*",
     "RUSTC_*",
     "RUST_*",
+    // A Sentry DSN holds only the project's public client key: Sentry documents it as safe
+    // to expose (it ships in browser bundles).
+    "SENTRY_DSN",
 ];
+
+/// Secret names whose value is the path of a key file, not the key: reading one loads a
+/// credential around the resolver (`secret-env-read`), but the value itself (a path) is no
+/// secret where it is logged or serialized.
+pub const PATH_VALUED: &[&str] = &["GOOGLE_APPLICATION_CREDENTIALS"];
 
 /// Compiled secret-name patterns and exclusions.
 #[derive(Debug, Clone)]
@@ -182,6 +190,7 @@ mod tests {
             "OPENAI_MAX_TOKENS",
             "TOKENIZERS_PARALLELISM",
             "MAX_TOKEN_LIMIT",
+            "SENTRY_DSN",
             "Bearer token",
             "",
         ] {

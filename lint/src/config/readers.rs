@@ -143,8 +143,21 @@ impl Readers {
             if segs.len() < 2 {
                 return None;
             }
-            let key = (segs[0].to_owned(), tail(&segs)?);
-            index.tails.get(&key).copied().flatten()
+            let tail = tail(&segs)?;
+            let key = (segs[0].to_owned(), tail.clone());
+            let i = index.tails.get(&key).copied().flatten()?;
+            // A re-export lifts a type to the crate root or a prelude; a type of the same name
+            // in another module is another type (`credentials::mds::Builder` is not
+            // `credentials::Builder`).
+            let module = |p: &str| -> Option<String> {
+                let s: Vec<&str> = p.split("::").collect();
+                let n = s.len().saturating_sub(tail.split("::").count());
+                (n > 1).then(|| s[n - 1].to_owned())
+            };
+            match (module(c), module(&index.entries[i].path)) {
+                (Some(mine), Some(theirs)) if mine != theirs && mine != "prelude" => None,
+                _ => Some(i),
+            }
         })
     }
 }
@@ -365,6 +378,7 @@ mod tests {
                 reader("rig::providers::groq::Client::from_env"),
                 reader("aws_config::load_from_env"),
                 reader("sqlx::query!"),
+                reader("google_cloud_auth::credentials::Builder::default"),
             ],
         );
         let find = |c: &[&str]| {
@@ -390,6 +404,13 @@ mod tests {
         assert_eq!(find(&["sqlx::query"]), None);
         assert_eq!(find(&["other::Bot::from_env"]), None);
         assert_eq!(find(&["Bot::from_env"]), None);
+        // Re-exported at the root, or in another module: another type of the same name.
+        assert!(find(&["google_cloud_auth::Builder::default"]).is_some());
+        assert!(find(&["google_cloud_auth::credentials::Builder::default"]).is_some());
+        assert_eq!(
+            find(&["google_cloud_auth::credentials::mds::Builder::default"]),
+            None
+        );
     }
 
     #[test]

@@ -41,6 +41,10 @@ pub use unused_suppression::UnusedSuppression;
 
 pub use rule::Rule;
 
+/// Rules about what a type declares: in test code (`tests/`, `#[cfg(test)]` modules in files
+/// of their own) such a type holds fixture values, so their findings there are dropped.
+pub const ABOUT_FIXTURES: &[&str] = &[SecretDebugDerive::META.name];
+
 use crate::analysis::prefilter::Prefilter;
 use crate::config::Settings;
 use crate::finding::RuleMeta;
@@ -157,7 +161,8 @@ mod tests {
         for text in nothing {
             assert_eq!(needs(text), None, "{text}");
         }
-        // Without tests, other files need to know which modules are tests.
+        // Other files need to know which modules are tests (test code's types are fixtures).
+        assert_eq!(needs("#[cfg(test)]\nmod tests;"), Some(Needs::Facts));
         let mut settings = Settings::default();
         settings.scan.tests = false;
         let p = prefilter(&settings);

@@ -37,7 +37,9 @@ declare_rule! {
     /// `Arc`, `RefCell`, `Mutex`, `Vec`, tuples or map values of those (also through a
     /// `type` alias declared in the same file). A field named like a sensitive secret of the inventory
     /// (`vox_db_password` for `VOX_DB_PASSWORD`) counts too. A tuple struct or variant is
-    /// judged by its own name: `struct ApiKey(String)`, `Auth::Bearer(String)`. Shared and
+    /// judged by its own name: `struct ApiKey(String)`, `Auth::Bearer(String)`,
+    /// `Credentials::Basic(String, String)`; a tuple of several parts is one credential, one
+    /// finding at its last plain part (`ApiKey(id, secret)`). Shared and
     /// small-string types count as strings: `Arc<str>`, `Rc<str>`, `Box<str>`, `Cow<'_, str>`,
     /// `SmolStr`, `CompactString`, `EcoString`, `ArcStr`, `KString`, `FlexStr`, `HipStr`,
     /// `ImString`, `SharedString`. Types declared inside macro
@@ -50,16 +52,17 @@ declare_rule! {
     /// number, a URL, an identifier, the name of a variable or a path, not a credential, and
     /// are not flagged. Neither are `public_key`, `hashed_password`, pagination and tokenizer
     /// tokens (`next_page_token`, `eos_token`), a bare `key`, a bare `token` in a parser's
-    /// type (`ParseError::Unexpected { token: &str }`), nor a tuple struct named just
-    /// `Token`.
+    /// type (`ParseError::Unexpected { token: &str }`) or in a language model's output (a
+    /// type named for log probabilities, or with a `logprob` field beside the `token`), nor
+    /// a tuple struct named just `Token`.
     ///
     /// Not flagged: types that derive `vox_clavis::Redact` (which prints `#[secret]` fields as
     /// `[REDACTED]`), fields whose type already redacts itself (`SecretString`,
     /// `Secret<..>`, `ResolvedSecret`, or any type not listed above), fields with a
     /// field-level `Debug` customisation (`#[debug(skip)]` of derive_more,
     /// `#[derivative(Debug = "ignore")]`, `#[educe(Debug(ignore))]`), types that derive
-    /// `Debug` only in test builds (`#[cfg_attr(test, derive(Debug))]`), and, with
-    /// `[scan] tests = false`, test code.
+    /// `Debug` only in test builds (`#[cfg_attr(test, derive(Debug))]`), and types in test
+    /// code (`#[cfg(test)]` items, `tests/`, benches): they hold fixture values.
     ///
     /// ## Why is this bad?
     /// A derived `Debug` prints every field verbatim. Debug output is what ends up in logs
@@ -190,14 +193,15 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             syn::Item::Macro(i) => &i.attrs,
             _ => &[],
         };
-        if !self.cx.settings.scan.tests && attrs.iter().any(matchers::is_test_attr) {
+        // Test code's types hold fixtures (`ABOUT_FIXTURES` drops those of test files).
+        if attrs.iter().any(matchers::is_test_attr) {
             return;
         }
         visit::visit_item(self, item);
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        if !self.cx.settings.scan.tests && f.attrs.iter().any(matchers::is_test_attr) {
+        if f.attrs.iter().any(matchers::is_test_attr) {
             return;
         }
         visit::visit_impl_item_fn(self, f);
@@ -284,6 +288,15 @@ impl Walker<'_, '_> {
             Some(v) => format!("{owner}::{v}"),
             None => owner.to_owned(),
         };
+        let siblings: Vec<String> = fields
+            .iter()
+            .filter_map(|f| f.ident.as_ref().map(|i| i.to_string()))
+            .collect();
+        // A tuple named for a credential is one credential however many parts it has
+        // (`ApiKey(id, secret)`, `Basic(user, password)`): one finding, at the last part,
+        // where the secret half goes by convention (and none when that part redacts itself:
+        // `Basic(String, SecretString)`).
+        let tuple_part = tuple_secret.then(|| fields.len().saturating_sub(1));
         for (index, field) in fields.iter().enumerate() {
             if customises_debug(&field.attrs) {
                 continue;
@@ -292,11 +305,12 @@ impl Walker<'_, '_> {
                 Some(ident) => {
                     let name = ident.to_string();
                     let name = name.trim_start_matches("r#").to_owned();
-                    let secret = (secret_field_name(&name) && !lexer_token(&name, owner, variant))
+                    let secret = (secret_field_name(&name)
+                        && !lexer_token(&name, owner, variant, &siblings))
                         || self.inventory_name(&name);
                     (name, secret)
                 }
-                None => (index.to_string(), tuple_secret),
+                None => (index.to_string(), tuple_part == Some(index)),
             };
             if !secret || !plain_type(&field.ty, &self.aliases, 0) {
                 continue;

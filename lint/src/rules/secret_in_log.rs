@@ -27,7 +27,10 @@ declare_rule! {
     /// A secret value is what `.expose_secret()` or `.expose()` returns (more methods with
     /// `[taint] expose-methods`), or the value of a secret environment variable
     /// (`std::env::var("OPENAI_API_KEY")`, `env!`, `dotenvy::var`; an inventory entry with
-    /// `sensitive = false` is not a secret). The value is followed inside the function
+    /// `sensitive = false` is not a secret, nor the value of `GOOGLE_APPLICATION_CREDENTIALS`,
+    /// the path of a key file). In test code (`#[cfg(test)]` items, `#[test]` functions,
+    /// `tests/`) a secret built by the test is a fixture: there only a value that came from
+    /// the environment counts. The value is followed inside the function
     /// through `let` bindings and patterns, assignments, references, `.clone()`,
     /// `.to_string()`, `.as_str()`, `.trim()`, `unwrap`/`expect`, `?`, `Some(..)`, `format!`
     /// (captured `{key}` included), `+`, struct and tuple literals, `push_str` into a local,

@@ -27,7 +27,9 @@ declare_rule! {
     /// - appended after such a literal with `+`, `+=` or `push_str`;
     /// - added to a query with `.query_pairs_mut().append_pair(name, value)`,
     ///   `Url::parse_with_params(.., &[("key", value)])`, `.set_query(..)`, reqwest's
-    ///   `.query(&[("key", value)])` or ureq's `.query("key", value)`.
+    ///   `.query(&[("key", value)])` or ureq's `.query("key", value)`; not
+    ///   `form_urlencoded::Serializer::new(..).append_pair(..)`, which encodes a request
+    ///   body (an OAuth token request's `client_secret`), not a URL.
     ///
     /// The URL built is itself a secret value: logging it is a `secret-in-log` finding too.
     ///

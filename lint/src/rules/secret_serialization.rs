@@ -26,7 +26,10 @@ declare_rule! {
     ///   `SecretString`, `SecretBox`, `Secret<..>`, `Option<SecretString>`, the types you
     ///   configure) or a field marked `#[secret]` (directly, or by a `#[secret]` on its enum
     ///   variant, as `vox_clavis::Redact` reads the mark), unless the field is
-    ///   `#[serde(skip)]`/`#[serde(skip_serializing)]`. The finding points at the field;
+    ///   `#[serde(skip)]`/`#[serde(skip_serializing)]` or names its own serializer
+    ///   (`#[serde(serialize_with = "..")]`, `#[serde(with = "..")]`: an explicit choice, such
+    ///   as a kubeconfig file or a webhook object whose wire format holds the token). The
+    ///   finding points at the field;
     /// - a secret's plain value (what `.expose_secret()` returns, the value of a secret
     ///   environment variable; see `secret-in-log` for how values are followed) passed to a
     ///   serializer: `serde_json::to_string`/`to_string_pretty`/`to_vec`/`to_vec_pretty`/
@@ -34,7 +37,9 @@ declare_rule! {
     ///   `toml::to_string`/`to_string_pretty`, `serde_yaml::to_string`/`to_value`/`to_writer`,
     ///   `bincode::serialize`/`serialize_into`, `ron`, `rmp_serde`, `serde_urlencoded`,
     ///   `.serialize(..)` on the value, and the serializers you configure. A struct or tuple
-    ///   literal holding the value carries it.
+    ///   literal holding the value carries it. Not inside a serializer implementation (an
+    ///   `impl Serialize`, a function taking a `Serializer`): that is the code a type opts in
+    ///   to, judged at the type's field.
     ///
     /// ## Why is this bad?
     /// Serialized data is written where secrets must not be: files and caches, HTTP
@@ -114,7 +119,9 @@ impl Fields<'_, '_> {
     /// marked `#[secret]`, whose every field `Redact` treats as secret.
     fn fields(&mut self, owner: &str, fields: &syn::Fields, all_marked: bool) {
         for (i, field) in fields.iter().enumerate() {
-            if matchers::serde_skips_serializing(&field.attrs) {
+            if matchers::serde_skips_serializing(&field.attrs)
+                || matchers::serde_serializes_by_hand(&field.attrs)
+            {
                 continue;
             }
             let ty = taint::secret_type_in(

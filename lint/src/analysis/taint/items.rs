@@ -55,41 +55,27 @@ impl Walker<'_> {
     }
 
     pub(super) fn item(&mut self, item: &syn::Item) {
-        if self.skip(item_attrs(item)) {
+        let attrs = item_attrs(item);
+        if self.skip(attrs) {
             return;
         }
+        let test = usize::from(attrs.iter().any(matchers::is_test_attr));
+        self.in_test += test;
+        self.item_body(item);
+        self.in_test -= test;
+    }
+
+    fn item_body(&mut self, item: &syn::Item) {
         match item {
             syn::Item::Fn(f) => self.function(Some(&f.sig), |w| {
                 w.eval_block(&f.block, false);
             }),
-            syn::Item::Impl(i) => {
-                let ty = match &*i.self_ty {
-                    syn::Type::Path(p) => p
-                        .path
-                        .segments
-                        .last()
-                        .map(|s| s.ident.to_string())
-                        .unwrap_or_default(),
-                    _ => String::from("_"),
-                };
-                self.self_type
-                    .push(format!("{}::{ty}", self.module.join("::")));
-                for it in &i.items {
-                    match it {
-                        syn::ImplItem::Fn(f) if !self.skip(&f.attrs) => {
-                            self.function(Some(&f.sig), |w| {
-                                w.eval_block(&f.block, false);
-                            })
-                        }
-                        syn::ImplItem::Const(c) => self.function(None, |w| {
-                            w.eval(&c.expr);
-                        }),
-                        syn::ImplItem::Macro(m) => self.item_macro(&m.mac),
-                        _ => {}
-                    }
-                }
-                self.self_type.pop();
+            syn::Item::Impl(i) if implements_serialize(i) => {
+                self.in_serializer += 1;
+                self.impl_items(i);
+                self.in_serializer -= 1;
             }
+            syn::Item::Impl(i) => self.impl_items(i),
             syn::Item::Trait(t) => {
                 for it in &t.items {
                     match it {
@@ -134,6 +120,38 @@ impl Walker<'_> {
         }
     }
 
+    fn impl_items(&mut self, i: &syn::ItemImpl) {
+        let ty = match &*i.self_ty {
+            syn::Type::Path(p) => p
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default(),
+            _ => String::from("_"),
+        };
+        self.self_type
+            .push(format!("{}::{ty}", self.module.join("::")));
+        for it in &i.items {
+            match it {
+                syn::ImplItem::Fn(f) if !self.skip(&f.attrs) => {
+                    let test = usize::from(f.attrs.iter().any(matchers::is_test_attr));
+                    self.in_test += test;
+                    self.function(Some(&f.sig), |w| {
+                        w.eval_block(&f.block, false);
+                    });
+                    self.in_test -= test;
+                }
+                syn::ImplItem::Const(c) => self.function(None, |w| {
+                    w.eval(&c.expr);
+                }),
+                syn::ImplItem::Macro(m) => self.item_macro(&m.mac),
+                _ => {}
+            }
+        }
+        self.self_type.pop();
+    }
+
     /// A macro in item position: its body as items (`thread_local!`, `lazy_static!`) or code.
     fn item_macro(&mut self, mac: &syn::Macro) {
         if mac.path.is_ident("macro_rules") {
@@ -160,6 +178,8 @@ impl Walker<'_> {
         let loops = std::mem::replace(&mut self.loops, 0);
         self.push(false);
         self.returns.push(Taint::default());
+        let serializer = usize::from(sig.is_some_and(takes_serializer));
+        self.in_serializer += serializer;
         if let Some(sig) = sig {
             for input in &sig.inputs {
                 match input {
@@ -172,8 +192,32 @@ impl Walker<'_> {
             }
         }
         body(self);
+        self.in_serializer -= serializer;
         self.frames = frames;
         self.returns = returns;
         self.loops = loops;
     }
+}
+
+/// `impl Serialize for T` (`serde::Serialize`, `ser::Serialize`).
+fn implements_serialize(i: &syn::ItemImpl) -> bool {
+    i.trait_
+        .as_ref()
+        .and_then(|(_, path, _)| path.segments.last())
+        .is_some_and(|s| s.ident == "Serialize")
+}
+
+/// A serde `serialize_with` helper or `with` module's `serialize`: a function bounded by or
+/// taking a `Serializer` (`fn ser<S: Serializer>(v: &T, s: S)`).
+fn takes_serializer(sig: &syn::Signature) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_path_segment(&mut self, s: &'ast syn::PathSegment) {
+            self.0 |= s.ident == "Serializer";
+            syn::visit::visit_path_segment(self, s);
+        }
+    }
+    let mut f = Find(false);
+    syn::visit::Visit::visit_signature(&mut f, sig);
+    f.0
 }

@@ -31,6 +31,7 @@ mod walk;
 use syn::visit::{self, Visit};
 
 use crate::analysis::reads::{Arg, EnvRead, NameExpr};
+use crate::config::names::PATH_VALUED;
 use crate::config::{SecretName, Settings};
 use crate::finding::Location;
 use crate::input::source::SourceFile;
@@ -97,6 +98,9 @@ pub struct SecretRef {
 /// A variable name that holds a sensitive secret; `template`: a `format!` name (`X_API_KEY`),
 /// which only patterns can match.
 pub fn secret_named(settings: &Settings, name: &str, template: bool) -> Option<SecretRef> {
+    if PATH_VALUED.contains(&name) {
+        return None;
+    }
     if template {
         let pattern = settings.names.matching(name)?;
         return Some(SecretRef {

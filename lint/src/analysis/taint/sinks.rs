@@ -16,6 +16,9 @@ use crate::input::source::ByteSpan;
 
 impl Walker<'_> {
     pub(super) fn flow(&mut self, kind: SinkKind, sink: &str, location: Location, taint: &Taint) {
+        if kind == SinkKind::Serialize && self.in_serializer > 0 {
+            return;
+        }
         for src in &taint.srcs {
             let key = (kind, location.span, src.location.span, sink.to_owned());
             if self.seen.insert(key) {
@@ -150,6 +153,9 @@ impl Walker<'_> {
                 let at = self.loc(m.receiver.span());
                 self.flow(SinkKind::Serialize, "`.serialize(..)`", at, recv);
             }
+            // `form_urlencoded::Serializer::new(..)` builds a form body (an OAuth token
+            // request's `client_secret`), not a URL; `url.query_pairs_mut()` builds a query.
+            "append_pair" | "extend_pairs" if builds_form_body(&m.receiver) => {}
             "append_pair" => {
                 if let (Some(e), Some(t)) = (m.args.iter().nth(1), args.get(1))
                     && t.is_tainted()
@@ -238,6 +244,23 @@ impl Walker<'_> {
             if stored.is_tainted() {
                 self.assign_place(&m.receiver, &stored, false);
             }
+        }
+    }
+}
+
+/// A receiver chain that starts at `Serializer::new(..)` (`url::form_urlencoded`'s), which
+/// encodes a request body unless it is handed a URL's query.
+fn builds_form_body(mut e: &Expr) -> bool {
+    loop {
+        match strip_parens(e) {
+            Expr::MethodCall(m) => e = &m.receiver,
+            Expr::Call(c) => {
+                return matches!(strip_parens(&c.func), Expr::Path(p)
+                    if p.path.segments.len() >= 2
+                        && p.path.segments.iter().rev().nth(1).is_some_and(|s| s.ident == "Serializer")
+                        && p.path.segments.last().is_some_and(|s| s.ident == "new"));
+            }
+            _ => return false,
         }
     }
 }

@@ -55,6 +55,12 @@ pub(super) struct Walker<'a> {
     pub(super) reading_text: Depth,
     pub(super) flows: Vec<Flow>,
     pub(super) seen: HashSet<(SinkKind, ByteSpan, ByteSpan, String)>,
+    /// Inside test code (`#[cfg(test)]` items, `#[test]` functions, `tests/`), where an
+    /// exposed secret was built from a fixture: only environment reads bring real secrets.
+    pub(super) in_test: usize,
+    /// Inside a serializer implementation (`impl Serialize`, a `serialize_with` helper): the
+    /// type that names it opted in, and `secret-serialization` judges that type's field.
+    pub(super) in_serializer: usize,
 }
 
 impl<'a> Walker<'a> {
@@ -86,6 +92,8 @@ impl<'a> Walker<'a> {
             reading_text: Depth::default(),
             flows: Vec::new(),
             seen: HashSet::new(),
+            in_test: usize::from(unit.in_test_dir),
+            in_serializer: 0,
         }
     }
 
