@@ -142,28 +142,24 @@ fn collect_attr(meta: &syn::Meta, name: &str, out: &mut Vec<syn::Meta>) {
 /// Whether `attrs` carry `#[serde(skip)]` or `#[serde(skip_serializing)]` (not
 /// `skip_serializing_if`, which still serializes the value sometimes).
 pub fn serde_skips_serializing(attrs: &[syn::Attribute]) -> bool {
-    attr_lists(attrs, "serde").iter().any(|m| match m {
-        syn::Meta::List(list) => list
-            .parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
-            .is_ok_and(|metas| {
-                metas
-                    .iter()
-                    .any(|m| m.path().is_ident("skip") || m.path().is_ident("skip_serializing"))
-            }),
-        _ => false,
-    })
+    serde_names(attrs, &["skip", "skip_serializing"])
 }
 
 /// `#[serde(serialize_with = "..")]` or `#[serde(with = "..")]`: the field names the code that
 /// writes it, an explicit choice of how (and whether) its value is serialized.
 pub fn serde_serializes_by_hand(attrs: &[syn::Attribute]) -> bool {
+    serde_names(attrs, &["serialize_with", "with"])
+}
+
+/// Whether a `#[serde(..)]` attribute holds one of `keys` (`skip`, `with = ".."`).
+fn serde_names(attrs: &[syn::Attribute], keys: &[&str]) -> bool {
     attr_lists(attrs, "serde").iter().any(|m| match m {
         syn::Meta::List(list) => list
             .parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
             .is_ok_and(|metas| {
                 metas
                     .iter()
-                    .any(|m| m.path().is_ident("serialize_with") || m.path().is_ident("with"))
+                    .any(|m| keys.iter().any(|k| m.path().is_ident(k)))
             }),
         _ => false,
     })
@@ -302,6 +298,14 @@ mod tests {
         let fields: Vec<_> = item.fields.iter().collect();
         assert!(serde_skips_serializing(&fields[0].attrs));
         assert!(!serde_skips_serializing(&fields[1].attrs));
+        let item: syn::ItemStruct = syn::parse_quote! {
+            struct B { #[serde(default, with = "secret")] a: u8, #[serde(serialize_with = "f")] b: u8, #[serde(deserialize_with = "g")] c: u8 }
+        };
+        let fields: Vec<_> = item.fields.iter().collect();
+        assert!(serde_serializes_by_hand(&fields[0].attrs));
+        assert!(serde_serializes_by_hand(&fields[1].attrs));
+        assert!(!serde_serializes_by_hand(&fields[2].attrs));
+        assert!(!serde_skips_serializing(&fields[0].attrs));
     }
 
     #[test]
