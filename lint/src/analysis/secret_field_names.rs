@@ -204,6 +204,27 @@ pub fn lexer_token(field: &str, owner: &str, variant: Option<&str>, siblings: &[
             .any(|w| MODEL_OUTPUT_WORDS.contains(&w.as_str()))
 }
 
+/// A type of access levels (`Permissions { secrets: Option<String> }`, `TokenScopes`): its
+/// fields name what may be accessed (`"read"`, `"write"`), not credentials.
+pub fn access_levels(owner: &str) -> bool {
+    words(owner).last().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "permission" | "permissions" | "scope" | "scopes" | "grant" | "grants"
+        )
+    })
+}
+
+/// The id half of a key pair: `access_key` beside a `secret_key` or `secret_access_key` (AWS,
+/// MinIO and S3-compatible stores call the key id the access key).
+pub fn key_id_half(field: &str, siblings: &[String]) -> bool {
+    words(field) == ["access", "key"]
+        && siblings.iter().any(|s| {
+            let w = words(s);
+            w == ["secret", "key"] || w == ["secret", "access", "key"]
+        })
+}
+
 /// A tuple struct named for a credential: `ApiKey(String)`, `BearerToken(String)`. A bare
 /// `Token` is not enough (lexers have those).
 pub fn secret_type_name(name: &str) -> bool {
@@ -372,6 +393,13 @@ mod tests {
         assert!(lexer_token("token", "TopToken", None, &output));
         assert!(!lexer_token("token", "Session", None, &["user".to_owned()]));
         assert!(secret_variant_name("Credentials", "Basic"));
+        assert!(access_levels("Permissions"));
+        assert!(access_levels("InstallationPermissions"));
+        assert!(!access_levels("PermissionToken"));
+        let pair = ["access_key".to_owned(), "secret_key".to_owned()];
+        assert!(key_id_half("access_key", &pair));
+        assert!(!key_id_half("secret_key", &pair));
+        assert!(!key_id_half("access_key", &["region".to_owned()]));
         assert!(!secret_variant_name("Style", "Basic"));
     }
 

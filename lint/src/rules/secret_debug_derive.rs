@@ -16,8 +16,8 @@ use crate::analysis::matchers;
 use crate::analysis::prefilter::{Needs, Triggers};
 use crate::analysis::printed_types::{Aliases, MAX_DEPTH, plain_type};
 use crate::analysis::secret_field_names::{
-    KEY_QUALIFIERS, SECRET_HEADS, TOKENS_QUALIFIERS, VALUE_SUFFIXES, lexer_token,
-    secret_field_name, secret_type_name, secret_variant_name,
+    KEY_QUALIFIERS, SECRET_HEADS, TOKENS_QUALIFIERS, VALUE_SUFFIXES, access_levels, key_id_half,
+    lexer_token, secret_field_name, secret_type_name, secret_variant_name,
 };
 use crate::config::Settings;
 use crate::declare_rule;
@@ -54,7 +54,9 @@ declare_rule! {
     /// tokens (`next_page_token`, `eos_token`), a bare `key`, a bare `token` in a parser's
     /// type (`ParseError::Unexpected { token: &str }`) or in a language model's output (a
     /// type named for log probabilities, or with a `logprob` field beside the `token`), nor
-    /// a tuple struct named just `Token`.
+    /// a tuple struct named just `Token`. Nor the id half of a key pair (`access_key` beside
+    /// a `secret_key`), a field documented as a path (`/// Path to a client key file`), or
+    /// the fields of a type of access levels (`Permissions { secrets: Option<String> }`).
     ///
     /// Not flagged: types that derive `vox_clavis::Redact` (which prints `#[secret]` fields as
     /// `[REDACTED]`), fields whose type already redacts itself (`SecretString`,
@@ -284,6 +286,9 @@ impl Walker<'_, '_> {
             },
             _ => false,
         };
+        if access_levels(owner) {
+            return;
+        }
         let shown_owner = match variant {
             Some(v) => format!("{owner}::{v}"),
             None => owner.to_owned(),
@@ -306,7 +311,9 @@ impl Walker<'_, '_> {
                     let name = ident.to_string();
                     let name = name.trim_start_matches("r#").to_owned();
                     let secret = (secret_field_name(&name)
-                        && !lexer_token(&name, owner, variant, &siblings))
+                        && !lexer_token(&name, owner, variant, &siblings)
+                        && !key_id_half(&name, &siblings)
+                        && !doc_says_path(&field.attrs))
                         || self.inventory_name(&name);
                     (name, secret)
                 }
@@ -373,4 +380,35 @@ impl Walker<'_, '_> {
             .with_identity(format!("{owner}.{name}"));
         self.cx.report(finding);
     }
+}
+
+/// A field documented as a path (`/// Path to a client key file for TLS.`): the key is in the
+/// file, not in the field.
+fn doc_says_path(attrs: &[syn::Attribute]) -> bool {
+    let first = matchers::attr_lists(attrs, "doc")
+        .into_iter()
+        .find_map(|meta| match meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }),
+                ..
+            }) => Some(text.value().trim().to_ascii_lowercase()),
+            _ => None,
+        });
+    first.is_some_and(|line| {
+        [
+            "path ",
+            "a path ",
+            "the path ",
+            "file path",
+            "filename",
+            "the file ",
+            "a file ",
+        ]
+        .iter()
+        .any(|p| line.starts_with(p))
+    })
 }
