@@ -450,7 +450,8 @@ fn apply_levels(
         });
         match level {
             Some(severity) => {
-                findings[i].severity = severity;
+                let ceiling = findings[i].ceiling.unwrap_or(severity);
+                findings[i].severity = severity.min(ceiling);
                 i += 1;
             }
             None => {

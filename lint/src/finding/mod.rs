@@ -68,6 +68,9 @@ impl Location {
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
+    /// The most this finding may be whatever its rule's level (a managed setting read directly
+    /// is a warning at most); `None`: the rule's level.
+    pub ceiling: Option<Severity>,
     /// Relative to the working directory, `/` separators.
     pub path: String,
     pub location: Location,
@@ -111,6 +114,7 @@ impl Finding {
         Finding {
             rule,
             severity,
+            ceiling: None,
             path: path.to_owned(),
             location,
             message: message.into(),
@@ -122,6 +126,13 @@ impl Finding {
             fingerprint: String::new(),
             suppression: None,
         }
+    }
+
+    /// Caps the severity at `ceiling`, whatever the rule's configured level.
+    pub fn with_ceiling(mut self, ceiling: Severity) -> Self {
+        self.ceiling = Some(ceiling);
+        self.severity = self.severity.min(ceiling);
+        self
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {

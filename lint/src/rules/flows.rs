@@ -27,10 +27,23 @@ pub enum Verdict {
 /// Whether `source` is a sensitive secret, as far as one file can tell.
 pub fn classify_source(settings: &Settings, source: &TaintSource) -> Verdict {
     match source {
-        TaintSource::Expose { method } => Verdict::Secret(SecretRef {
-            what: format!("the value of `.{method}()`"),
-            key: format!(".{method}()"),
-        }),
+        TaintSource::Expose { method, id } => {
+            let spec = id
+                .as_ref()
+                .and_then(|id| settings.inventory.specs().iter().find(|s| s.id == *id));
+            match spec {
+                // A managed setting (a model name, a host) resolved through Clavis.
+                Some(spec) if !spec.sensitive => Verdict::NotSecret,
+                Some(spec) => Verdict::Secret(SecretRef {
+                    what: format!("the value of `.{method}()` (secret `{}`)", spec.id),
+                    key: format!(".{method}()"),
+                }),
+                None => Verdict::Secret(SecretRef {
+                    what: format!("the value of `.{method}()`"),
+                    key: format!(".{method}()"),
+                }),
+            }
+        }
         TaintSource::EnvRead { name, .. } => match &name.expr {
             NameExpr::Lit(n) => {
                 secret_named(settings, n, false).map_or(Verdict::NotSecret, Verdict::Secret)
@@ -199,6 +212,7 @@ mod tests {
         ));
         let exposed = TaintSource::Expose {
             method: "expose_secret".into(),
+            id: None,
         };
         match verdict(&exposed) {
             Verdict::Secret(s) => assert_eq!(s.what, "the value of `.expose_secret()`"),

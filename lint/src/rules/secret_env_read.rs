@@ -11,7 +11,7 @@ use crate::analysis::reads::{Arg, EnvRead, NameExpr};
 use crate::config::{NameKind, SecretName, Settings, suggested_id};
 use crate::declare_rule;
 use crate::finding::RuleMeta;
-use crate::finding::{Finding, Location};
+use crate::finding::{Finding, Location, Severity};
 use crate::rules::context::FileContext;
 use crate::rules::rule::Rule;
 
@@ -54,7 +54,9 @@ declare_rule! {
     ///
     /// A name is a secret when the inventory lists it (canonical, alias or deprecated alias;
     /// also non-sensitive managed settings, which must go through the resolver too) or when it
-    /// matches a secret name pattern (`*_API_KEY`, `*_TOKEN`, `*_PASSWORD`, ...).
+    /// matches a secret name pattern (`*_API_KEY`, `*_TOKEN`, `*_PASSWORD`, ...). A managed
+    /// setting read directly (`sensitive = false`: a model name, a host) leaks nothing, so it
+    /// is a warning at most, whatever the rule's level.
     ///
     /// ## Why is this bad?
     /// A direct read skips everything the resolver guarantees: the documented precedence of
@@ -313,10 +315,17 @@ fn finding(
             ),
         }
     };
-    let f = Finding::new(META.name, META.default_severity, path, location, message)
+    let mut f = Finding::new(META.name, META.default_severity, path, location, message)
         .with_label(format!("reads `{name}`"))
         .with_help(help)
         .with_identity(format!("{name}|{}", via.key()));
+    // A managed setting (`sensitive = false`) read directly erodes the boundary, but leaks
+    // nothing: a warning at most.
+    if !template
+        && matches!(settings.classify(name), Some(SecretName::Inventory { spec, .. }) if !spec.sensitive)
+    {
+        f = f.with_ceiling(Severity::Warning);
+    }
     // A `format!` template is a pattern of names, not one name.
     Some(if template {
         f

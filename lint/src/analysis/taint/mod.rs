@@ -40,8 +40,9 @@ use crate::input::unit::ModuleUnit;
 /// Where a secret value comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TaintSource {
-    /// A call of an exposing method (`.expose_secret()`, `[taint] expose-methods`).
-    Expose { method: String },
+    /// A call of an exposing method (`.expose_secret()`, `[taint] expose-methods`); `id`: the
+    /// inventory id of the `ResolvedSecret` exposed, when the walk saw it resolved.
+    Expose { method: String, id: Option<String> },
     /// The value returned by an environment read; a secret only if `name` is a sensitive
     /// secret, which the rules decide (through the join for constants).
     EnvRead { reader: String, name: Arg },

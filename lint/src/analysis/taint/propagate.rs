@@ -165,7 +165,7 @@ impl Walker<'_> {
         if TRANSPARENT_FNS.contains(&tail.as_str()) {
             return args.first().map(Taint::whole).unwrap_or_default();
         }
-        Taint::default()
+        resolved_id(last, c.args.first()).map_or_else(Taint::default, |id| Taint::resolved(&id))
     }
 
     pub(super) fn eval_method(&mut self, m: &syn::ExprMethodCall) -> Taint {
@@ -229,7 +229,8 @@ impl Walker<'_> {
             let start = self.loc(m.method.span()).span.start;
             let end = self.loc(m.span()).span.end.max(start);
             let at = Location::of(self.source, ByteSpan { start, end });
-            return Taint::source(TaintSource::Expose { method: name }, at);
+            let id = recv.resolved.as_deref().map(str::to_owned);
+            return Taint::source(TaintSource::Expose { method: name, id }, at);
         }
         self.method_sinks(m, &name, &recv, &args, &rets);
         self.method_result(m, &name, &recv, &args, &rets)
@@ -274,7 +275,8 @@ impl Walker<'_> {
                 t
             }
             "then_some" => all_args,
-            _ => Taint::default(),
+            _ => resolved_id(name, m.args.first())
+                .map_or_else(Taint::default, |id| Taint::resolved(&id)),
         }
     }
 
@@ -346,5 +348,19 @@ impl Walker<'_> {
             }
             _ => Text::unknown(),
         }
+    }
+}
+
+/// The inventory id a Clavis resolve call names: `resolve(SecretId::ModelName)`,
+/// `resolver.resolve_optional(Id::ModelName)`, `resolve_id("ModelName")`.
+fn resolved_id(function: &str, first: Option<&Expr>) -> Option<String> {
+    if !RESOLVE_FNS.contains(&function) {
+        return None;
+    }
+    match strip_parens(first?) {
+        Expr::Path(p) if p.path.segments.len() >= 2 => {
+            p.path.segments.last().map(|s| s.ident.to_string())
+        }
+        e => str_lit(e).map(|s| s.value()),
     }
 }

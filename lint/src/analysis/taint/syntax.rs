@@ -341,6 +341,15 @@ pub(super) const TRANSPARENT_FNS: &[&str] = &[
     "AsRef::as_ref",
 ];
 
+/// The Clavis runtime's resolve calls (`vox_clavis::resolve`, `Resolver::resolve_optional`, ..):
+/// their first argument names the inventory entry whose `ResolvedSecret` they return.
+pub(super) const RESOLVE_FNS: &[&str] = &[
+    "resolve",
+    "resolve_optional",
+    "resolve_with_reason",
+    "resolve_id",
+];
+
 /// The arguments of a format-style macro.
 #[derive(Default)]
 pub(super) struct FmtArgs<'e> {

@@ -30,6 +30,10 @@ pub(super) struct Taint {
     pub(super) parts: Option<Rc<Parts>>,
     /// The value is a local closure: what calling it returns.
     pub(super) closure: Option<Rc<Closure>>,
+    /// The value is (or wraps, in a `Result` or `Option`) the `ResolvedSecret` of this
+    /// inventory id, from `resolve(SecretId::X)`: exposing it is as sensitive as that entry.
+    /// `None` when unknown, which counts as sensitive.
+    pub(super) resolved: Option<Rc<str>>,
 }
 
 #[derive(Debug, Default)]
@@ -78,7 +82,17 @@ impl Taint {
 
     /// The value as one: parts and closure forgotten.
     pub(super) fn whole(&self) -> Taint {
-        Taint::of(&self.srcs)
+        Taint {
+            resolved: self.resolved.clone(),
+            ..Taint::of(&self.srcs)
+        }
+    }
+
+    pub(super) fn resolved(id: &str) -> Taint {
+        Taint {
+            resolved: Some(Rc::from(id)),
+            ..Taint::default()
+        }
     }
 
     pub(super) fn part(&self, key: &str) -> Taint {
@@ -111,6 +125,9 @@ impl Taint {
         if self.closure.is_none() {
             self.closure = other.closure.clone();
         }
+        if self.resolved != other.resolved {
+            self.resolved = None;
+        }
     }
 
     pub(super) fn joined(mut self, other: &Taint) -> Taint {
@@ -130,6 +147,7 @@ impl Taint {
             srcs,
             parts: Some(Rc::new(Parts { fields, rest })),
             closure: None,
+            resolved: None,
         }
     }
 
