@@ -28,6 +28,7 @@ use crate::rules::{self, internal_error, unparsable_file};
 use crate::verdict::baseline::Baseline;
 use crate::verdict::diff;
 use crate::verdict::report::Report;
+use crate::verdict::same_place;
 use crate::verdict::suppress::{self, FileSuppressions};
 use crate::verdict::{baseline, fingerprint};
 
@@ -319,12 +320,11 @@ fn join(
         .par_iter()
         .zip(outputs)
         .enumerate()
-        .map(|(i, ((unit, facts), output))| {
+        .map(|(i, ((unit, facts), mut output))| {
             let krate = &crates[unit.crate_key.as_str()];
             let mut part = Report::default();
             let test_module = is_test_module(&unit.module, krate);
             if settings.scan.tests || !test_module {
-                let mut output = output;
                 if unit.in_test_dir || test_module {
                     output
                         .0
@@ -374,6 +374,11 @@ fn join_file(
     }
     apply_levels(settings, &levels, &mut report.findings, 0);
     silence(settings, &levels, &suppressions, display, report, 0);
+    same_place::merge(
+        &mut report.findings,
+        rules::DeprecatedSecretAlias::META.name,
+        rules::SecretEnvRead::META.name,
+    );
     let found = !report.findings.is_empty() || !report.suppressed.is_empty();
     let source = match text {
         KeptText::Kept(text) => Some(text),

@@ -24,7 +24,9 @@ declare_rule! {
     /// ## What it does
     /// Flags every place the code still spells a name that the inventory lists as a
     /// deprecated alias of a secret (`deprecated = [..]` of a `[[secret]]`): environment
-    /// reads (which `secret-env-read` flags too), `set_var`/`remove_var`,
+    /// reads (one finding, this rule's, whose message says the alias is read and whose help
+    /// is the resolver's; `secret-env-read` does not report the same literal again, and the
+    /// finding takes the higher of the two rules' levels), `set_var`/`remove_var`,
     /// `Command::env`/`env_remove`, clap's `#[arg(env = "..")]` (also a bare `#[arg(env)]`
     /// whose field derives the name), constants, `match` arms, any other string or byte
     /// string literal equal to the alias, literals in macro bodies, and `concat!` of

@@ -56,7 +56,8 @@ declare_rule! {
     /// also non-sensitive managed settings, which must go through the resolver too) or when it
     /// matches a secret name pattern (`*_API_KEY`, `*_TOKEN`, `*_PASSWORD`, ...). A managed
     /// setting read directly (`sensitive = false`: a model name, a host) leaks nothing, so it
-    /// is a warning at most, whatever the rule's level.
+    /// is a warning at most, whatever the rule's level. A read of a deprecated alias is one
+    /// finding, `deprecated-secret-alias`'s, which says both.
     ///
     /// ## Why is this bad?
     /// A direct read skips everything the resolver guarantees: the documented precedence of

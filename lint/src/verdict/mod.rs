@@ -14,4 +14,5 @@ pub mod directives;
 pub mod extents;
 pub mod fingerprint;
 pub mod report;
+pub mod same_place;
 pub mod suppress;
