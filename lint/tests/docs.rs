@@ -75,27 +75,47 @@ fn rule_pages_match_the_doc_comments() {
 /// read secrets (`lint/src/config/readers.toml`), with the source each was verified against.
 #[test]
 fn readers_page_matches_the_catalog() {
+    generated_page(
+        "readers.md",
+        &vox_clavis_lint::config::readers::catalog_page(),
+        "lint/src/config/readers.toml",
+    );
+}
+
+/// `docs/credential-formats.md` lists every format of the built-in credential catalog
+/// (`lint/src/analysis/credentials/formats.toml`), with its provider's documentation.
+#[test]
+fn credential_formats_page_matches_the_catalog() {
+    generated_page(
+        "credential-formats.md",
+        &vox_clavis_lint::analysis::credentials::page::catalog_page(),
+        "lint/src/analysis/credentials/formats.toml",
+    );
+}
+
+/// `docs/<name>` is `expected`, generated from the data file `source` (rewritten when
+/// updating).
+fn generated_page(name: &str, expected: &str, source: &str) {
     let path = pages_dir()
         .parent()
         .expect("docs/rules sits in docs/")
-        .join("readers.md");
-    let expected = vox_clavis_lint::config::readers::catalog_page();
+        .join(name);
     let actual = fs::read_to_string(&path).ok();
-    if actual.as_deref() == Some(expected.as_str()) {
+    if actual.as_deref() == Some(expected) {
         return;
     }
     if updating() {
-        fs::write(&path, &expected).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
-        eprintln!("updated docs/readers.md");
+        fs::write(&path, expected).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        eprintln!("updated docs/{name}");
         return;
     }
     let why = match &actual {
         None => "is missing".to_owned(),
-        Some(actual) => first_difference(actual, &expected),
+        Some(actual) => first_difference(actual, expected),
     };
     panic!(
-        "docs/readers.md {why}\nIt is generated from lint/src/config/readers.toml: edit that file, then \
-         regenerate the page with\n  {REGENERATE}"
+        "docs/{name} {why}\nIt is generated from {source}: edit that file, then regenerate the \
+         page with\n  {REGENERATE}"
     );
 }
 

@@ -8,8 +8,10 @@ use common::*;
 
 const LEAKY: &str = "fn main() { let _ = std::env::var(\"OPENAI_API_KEY\"); }\n";
 /// Two rules fire: `secret-env-read` twice and `hardcoded-secret` once. The key is put
-/// together at run time so that this file itself holds no credential the linter would flag.
+/// together at run time so that no single literal of this file is one; the linter sees the
+/// join, so a directive allows it.
 fn two_rules() -> String {
+    // vox-clavis-lint: allow(hardcoded-secret) -- the fake key this test feeds the linter
     let key = ["sk-proj-", "Xq7Lm2Rv9TfK3pWz8NbC4hYd6GsJ1eUa5VtM0oIi"].concat();
     format!(
         "fn main() {{\n    let _ = std::env::var(\"OPENAI_API_KEY\");\n    let _ = \

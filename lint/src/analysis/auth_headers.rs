@@ -31,27 +31,11 @@ pub fn authorization(value: &str) -> Option<(&'static str, &'static str, usize)>
             .as_deref()
             .and_then(|d| d.split_once(':'))
             .map(|(_, p)| p);
-        if password.is_some_and(is_strong_password) {
+        if password.is_some_and(credentials::is_strong_password) {
             return Some(("HTTP Basic credentials", "basic", token.len()));
         }
     }
     None
-}
-
-/// A password that is not an example: 10 or more characters, no whitespace, three of lower
-/// case, upper case, digits and symbols, not a placeholder (`Aladdin:open sesame`, RFC 7617's
-/// example, is not one).
-fn is_strong_password(p: &str) -> bool {
-    let classes = [
-        p.chars().any(char::is_lowercase),
-        p.chars().any(char::is_uppercase),
-        p.chars().any(|c| c.is_ascii_digit()),
-        p.chars().any(|c| !c.is_alphanumeric()),
-    ];
-    p.chars().count() >= 10
-        && !p.chars().any(char::is_whitespace)
-        && classes.iter().filter(|&&c| c).count() >= 3
-        && !credentials::is_placeholder(p)
 }
 
 /// Standard base64 (padding optional), or `None` if `s` is not base64.

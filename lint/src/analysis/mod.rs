@@ -18,12 +18,14 @@
 //! Analysis reads the settings and the input; it knows no rule. Rules hand in what they need
 //! (their triggers, their questions), so a new rule never changes this folder's imports.
 
+pub mod assembled;
 pub mod auth_headers;
 pub mod credential_places;
 pub mod credentials;
 pub mod debug_attrs;
 pub mod depth;
 pub mod derived;
+pub mod embedded;
 pub mod facts;
 pub mod join;
 pub mod literals;

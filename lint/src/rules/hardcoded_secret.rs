@@ -10,30 +10,41 @@
 
 use syn::visit::Visit;
 
+use std::ops::Range;
+
+use crate::analysis::assembled::{self, Assembled};
 use crate::analysis::auth_headers::authorization;
 use crate::analysis::credential_places::{Contexts, Place, position};
 use crate::analysis::credentials;
-use crate::analysis::literals::{self, StrLit};
+use crate::analysis::embedded;
+use crate::analysis::literals;
 use crate::analysis::matchers;
 use crate::analysis::prefilter::{Needs, Triggers};
 use crate::config::Settings;
 use crate::declare_rule;
-use crate::finding::RuleMeta;
+use crate::finding::{Finding, RuleMeta};
 use crate::rules::context::FileContext;
 use crate::rules::rule::Rule;
 
 declare_rule! {
     /// ## What it does
-    /// Flags credentials written in string literals, wherever the literal is (code, macro
-    /// bodies, attributes, doc comments):
+    /// Flags credentials written in the source, in string literals wherever they are (code,
+    /// macro bodies, attributes, doc comments) and in strings the code assembles from them:
     ///
-    /// - a key of a known format anywhere in a literal (`"Bearer sk-.."` too): OpenAI (`sk-`,
-    ///   `sk-proj-`, `sk-svcacct-`, `sk-admin-`), Anthropic (`sk-ant-`), GitHub (`ghp_`, `gho_`,
-    ///   `ghu_`, `ghs_`, `ghr_`, `github_pat_`), AWS access key IDs (`AKIA`, `ASIA`), Slack
-    ///   (`xoxa-`, `xoxb-`, `xoxp-`, `xoxr-`, `xoxs-`), Stripe secret and restricted keys in
-    ///   live and test mode (`sk_live_`, `rk_live_`, `sk_test_`, `rk_test_`: a test-mode key
-    ///   still opens the account's test data and settings), Google API keys (`AIza`), PEM
-    ///   private keys with their body, and JSON Web Tokens;
+    /// - a key of a known format anywhere in a literal (`"Bearer sk-.."` too): the catalog of
+    ///   [credential formats](../credential-formats.md) holds over two hundred, from OpenAI,
+    ///   Anthropic, GitHub, AWS, Slack, Stripe and Google to model hubs, mail and messaging
+    ///   APIs, secret managers, payment processors and encryption tools, each with its
+    ///   provider's documentation. A format whose pattern alone could be a hash or an id fires
+    ///   only with one of its keywords near (`let mailgun_key = ".."`), and a GitHub or npm
+    ///   token only when its CRC32 checksum holds; PEM private keys with their body and JSON
+    ///   Web Tokens are found by their structure;
+    /// - a key split across pieces: `concat!("sk-proj-", "..")`, `format!("{}{}", "..", "..")`,
+    ///   `"..".to_owned() + ".."`, `[A, B].concat()`, a constant built from constants;
+    /// - the secrets a structure names: a password in a URL (`postgres://app:PASSWORD@db`), a
+    ///   value under a secret's key in configuration text held in a string (a `.env` block,
+    ///   TOML, YAML, JSON or INI, a connection string's `Password=..;` or `AccountKey=..;`),
+    ///   the value of a `Bearer` or `Basic` authorization header;
     /// - a high-entropy string (16 to 256 characters of a token alphabet, letters and digits
     ///   mixed, not words, a path, a URL or a variable name) where the code says it is a
     ///   credential: assigned to a binding, field, constant or static whose name names one
@@ -41,12 +52,15 @@ declare_rule! {
     ///   `secret_name`), passed to a method or constructor named like one (`.api_key(..)`,
     ///   `ApiKey::new(..)`, `.bearer_auth(..)`), paired with such a key (`("token", ..)`,
     ///   `.header("X-Api-Key", ..)`, `.env("API_TOKEN", ..)`, `json!({"password": ..})`),
-    ///   compared with such a variable, or returned by a function named like one; and the
-    ///   value of a `Bearer` or `Basic` authorization header anywhere.
+    ///   compared with such a variable, or returned by a function named like one; and a strong
+    ///   password (ten or more characters mixing cases, digits and symbols) in a password's
+    ///   place.
     ///
     /// Placeholders are not findings: `sk-...`, `ghp_xxxx`, `<token>`, `your-api-key`,
     /// `changeme`, `${VAR}` and `{}` templates, values containing `EXAMPLE`, `dummy`, `fake`,
-    /// `test` or `sample`, runs of one character and counting sequences (`12345678`).
+    /// `test` or `sample`, runs of one character and counting sequences (`12345678`); nor are
+    /// values public by design (Stripe's publishable `pk_live_` keys, Mapbox's `pk.` tokens,
+    /// SSH and PEM public keys).
     ///
     /// The message names the kind of credential and its length, never the value; every
     /// output format masks the value (and any other known-format key) in the source it shows.
@@ -69,7 +83,13 @@ declare_rule! {
     /// ```
     ///
     /// ```rust,ignore
+    // vox-clavis-lint: allow(hardcoded-secret) -- the rule's own example, flagged on its page
+    /// const CACHE_URL: &str = "redis://:Hq7!Db4xNw2z@cache.internal:6379/0";
+    /// ```
+    ///
+    /// ```rust,ignore
     /// fn database() -> DbConfig {
+    // vox-clavis-lint: allow(hardcoded-secret) -- the rule's own example, flagged on its page
     ///     DbConfig { user: "bot", password: "q7Wm2xLr9Tz4Kp8N" }
     /// }
     /// ```
@@ -120,8 +140,9 @@ impl Rule for HardcodedSecret {
         let words = matchers::CREDENTIAL_WORDS
             .iter()
             .chain(&["api", "bearer", "auth"]);
-        Triggers::any(credentials::PREFIXES)
-            .matching(credentials::KNOWN_PATTERN)
+        let (strings, pattern) = credentials::triggers();
+        Triggers::any(strings)
+            .matching(&pattern)
             // A whole literal in the alphabet `credentials::is_high_entropy` accepts, with the
             // digit it requires (a literal of 16 with a digit has 8 before or after the first
             // one); a header's scheme and a token (or Basic's base64) of the minimum length.
@@ -130,57 +151,136 @@ impl Rule for HardcodedSecret {
             ))
             .or(Triggers::any(["bearer", "basic"])
                 .matching(r"Bearer [A-Za-z0-9+/=_-]{16}|Basic [A-Za-z0-9+/=]{16}"))
+            // A URL with a password; a secret's key in configuration text or code.
+            .or(Triggers::any(["://"]).matching(r#"://[^\s/:@"]{0,64}:[^\s/@"]{1,128}@"#))
+            .or(Triggers::any(["pass", "pwd", "secret", "credential", "token", "key"])
+                .matching(concat!(
+                    r#"(?i)(?:pass|pwd|secret|credential)[a-z0-9_.-]*["']?[ \t]*[:=]"#,
+                    r#"|(?:token|key)[a-z0-9_.-]*["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9+/=_-]{16}"#
+                )))
     }
 
     fn check(&self, cx: &mut FileContext<'_>, file: &syn::File) {
         let mut contexts = Contexts::default();
         contexts.visit_file(file);
         for lit in literals::string_literals(file) {
-            let context = contexts.places.get(&position(lit.span));
-            for f in findings(cx, &lit, context) {
+            let place = contexts.places.get(&position(lit.span));
+            let value = Value {
+                text: &lit.value,
+                span: lit.span,
+                in_doc: lit.attr.as_deref() == Some("doc"),
+                joins: None,
+            };
+            for f in findings(cx, &value, place) {
+                cx.report(f);
+            }
+        }
+        for a in assembled::assembled(file) {
+            let value = Value {
+                text: &a.value,
+                span: a.span,
+                in_doc: false,
+                joins: Some(&a),
+            };
+            for f in findings(cx, &value, None) {
                 cx.report(f);
             }
         }
     }
 }
 
-/// The findings for one literal: every known-format credential in it, or else one for a
-/// high-entropy value in an authorization header or in a credential's place.
-fn findings(
-    cx: &FileContext<'_>,
-    lit: &StrLit,
-    place: Option<&Place>,
-) -> Vec<crate::finding::Finding> {
-    let in_doc = lit.attr.as_deref() == Some("doc");
-    let location = cx.location(lit.span);
+/// A string the rule tests: a literal's value, or one the code assembles from pieces.
+struct Value<'a> {
+    text: &'a str,
+    span: proc_macro2::Span,
+    in_doc: bool,
+    /// For an assembled value, its pieces: only a credential that crosses a join is its own
+    /// (one inside a piece is that literal's finding).
+    joins: Option<&'a Assembled>,
+}
+
+impl Value<'_> {
+    fn counts(&self, range: &Range<usize>) -> bool {
+        self.joins.is_none_or(|a| a.crosses_join(range))
+    }
+}
+
+/// What is near a value for a format that needs a keyword: the name it is assigned to and
+/// the code before it on its line (`let mailgun = "..."`, `.header("X-Twilio-Key", "..")`).
+fn near(cx: &FileContext<'_>, span: proc_macro2::Span, name: &str) -> String {
+    let text = &cx.source.text;
+    let start = cx.source.byte_span(span).start.min(text.len());
+    let line = text[..start].rfind('\n').map_or(0, |n| n + 1);
+    format!("{name} {}", &text[line..start])
+}
+
+/// The findings for one value: every known-format credential in it; or else one for a bearer
+/// or basic header value; or every secret its structure names (a URL's password, a secret in
+/// configuration text); or else one for a high-entropy value (or a strong password in a
+/// password's place) where the code says it is a credential.
+fn findings(cx: &FileContext<'_>, value: &Value<'_>, place: Option<&Place>) -> Vec<Finding> {
+    let location = cx.location(value.span);
     let name = place.map_or("", |p| p.name.as_str());
-    let finding = |what: &str, id: &str, len: usize| {
-        let how = match place {
+    let finding = |what: &str, id: &str, len: usize, how: Option<String>| {
+        let how = how.unwrap_or_else(|| match place {
             Some(p) => p.phrase(),
-            None if in_doc => "is written in a doc comment".to_owned(),
+            None if value.in_doc => "is written in a doc comment".to_owned(),
+            None if value.joins.is_some() => "is assembled from pieces in the source".to_owned(),
             None => "is written in the source".to_owned(),
-        };
+        });
         cx.finding(META, location, format!("{what} ({len} characters) {how}"))
             .with_label(format!("{what}, {len} characters"))
-            .with_help(if in_doc { DOC_HELP } else { HELP })
+            .with_help(if value.in_doc { DOC_HELP } else { HELP })
             .with_identity(format!("{id}|{name}"))
     };
-    let known = credentials::find(&lit.value);
+    let text = value.text;
+    let known: Vec<Finding> = credentials::find_near(text, &near(cx, value.span, name))
+        .into_iter()
+        .filter(|m| value.counts(&m.range))
+        .map(|m| {
+            let len = text[m.range].chars().count();
+            finding(m.kind.describe(), m.kind.id(), len, None)
+        })
+        .collect();
     if !known.is_empty() {
-        return known
-            .into_iter()
-            .map(|m| {
-                let len = lit.value[m.range].chars().count();
-                finding(m.kind.describe(), m.kind.id(), len)
-            })
-            .collect();
+        return known;
     }
-    if let Some((what, id, len)) = authorization(&lit.value) {
-        return vec![finding(what, id, len)];
+    if value.joins.is_none()
+        && let Some((what, id, len)) = authorization(text)
+    {
+        return vec![finding(what, id, len, None)];
     }
-    if place.is_some() && credentials::is_high_entropy(&lit.value) {
-        let len = lit.value.chars().count();
-        return vec![finding("a high-entropy string", "high-entropy", len)];
+    let structured: Vec<Finding> = embedded::find(text)
+        .into_iter()
+        .filter(|e| value.counts(&e.range))
+        .map(|e| {
+            let len = text[e.range.clone()].chars().count();
+            let how = match e.id {
+                "url-password" => "is the password of a URL written in the source".to_owned(),
+                _ => format!("is the value of `{}` in configuration text", e.key),
+            };
+            finding(e.what, e.id, len, Some(how))
+        })
+        .collect();
+    if !structured.is_empty() {
+        return structured;
+    }
+    let whole = 0..text.len();
+    if place.is_some() && value.counts(&whole) && !credentials::is_public_by_design(text) {
+        let len = text.chars().count();
+        if credentials::is_high_entropy(text) {
+            return vec![finding("a high-entropy string", "high-entropy", len, None)];
+        }
+        if names_password(name) && credentials::is_strong_password(text) {
+            return vec![finding("a strong password", "password", len, None)];
+        }
     }
     Vec::new()
+}
+
+/// `password`, `db_pass`, `passwd`, `pwd`, `secret`: a name whose value is a password a person
+/// chose, so symbols and mixed case mark it rather than a token alphabet.
+fn names_password(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["pass", "pwd", "secret"].iter().any(|w| lower.contains(w))
 }

@@ -32,6 +32,10 @@ use crate::verdict::same_place;
 use crate::verdict::suppress::{self, FileSuppressions};
 use crate::verdict::{baseline, fingerprint};
 
+mod gate;
+
+use gate::{Gate, Plan};
+
 /// syn's parser recurses per nesting level; deep inputs need far more than the default stack.
 const WORKER_STACK: usize = 256 * 1024 * 1024;
 
@@ -94,8 +98,11 @@ struct FileResult {
     suppressions: FileSuppressions,
     /// Rule levels for this file after `[[overrides]]`.
     levels: PathLevels,
-    /// Only syntax-checked: nothing in it could be a finding (see [`crate::analysis::prefilter`]).
-    skipped: bool,
+    /// How far the facts and rules walked it; `None`: only syntax-checked, nothing in it
+    /// could be a finding (see [`crate::analysis::prefilter`]).
+    walked: Option<Needs>,
+    /// A later pass found it needs no more than it got: the earlier result stands.
+    unchanged: bool,
 }
 
 /// A file's text, for the join to fingerprint and mask findings with. Kept in memory only
@@ -126,7 +133,8 @@ impl FileResult {
             text: KeptText::None,
             suppressions: FileSuppressions::default(),
             levels: PathLevels::default(),
-            skipped: false,
+            walked: None,
+            unchanged: false,
         }
     }
 }
@@ -213,13 +221,14 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
     if let Some(p) = progress {
         p.finish();
     }
-    // Files skipped for want of a trigger may still call a function or name a constant that
-    // another file declared: walk those too, until no file adds anything.
+    // Files skipped for want of a trigger (or walked for a rule that needs only their syntax)
+    // may still call a function or name a constant that another file declared: walk those
+    // too, until no file adds anything.
     // Per crate: what a crate declares can only be reached from its own files.
     let mut declared: HashMap<String, prefilter::Declared> = HashMap::new();
     loop {
         let mut by_crate: BTreeMap<&str, Vec<&FileFacts>> = BTreeMap::new();
-        for r in results.iter().filter(|r| !r.skipped) {
+        for r in results.iter().filter(|r| r.walked.is_some()) {
             by_crate
                 .entry(&r.unit.crate_key)
                 .or_default()
@@ -242,14 +251,21 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
                 gates.insert(key.to_owned(), d.prefilter());
             }
         }
-        let skipped: Vec<usize> = (0..files.len())
-            .filter(|&i| results[i].skipped && gates.contains_key(&units[i].crate_key))
+        let again: Vec<usize> = (0..files.len())
+            .filter(|&i| results[i].walked < Some(Needs::Flows))
+            .filter(|&i| gates.contains_key(&units[i].crate_key))
             .collect();
         let round: Vec<(usize, FileResult)> = pool.install(|| {
-            skipped
+            again
                 .into_par_iter()
-                .map(|i| (i, check_one(i, Gate::Declared(&gates[&units[i].crate_key]))))
-                .filter(|(_, r)| !r.skipped)
+                .map(|i| {
+                    let gate = Gate::Declared {
+                        prefilter: &gates[&units[i].crate_key],
+                        walked: results[i].walked,
+                    };
+                    (i, check_one(i, gate))
+                })
+                .filter(|(_, r)| !r.unchanged)
                 .collect()
         });
         if round.is_empty() {
@@ -476,53 +492,6 @@ fn finish(report: &mut Report) {
     fingerprint::assign(&mut report.findings, &mut report.suppressed);
 }
 
-/// Which files the facts and rules walk: those with a rule's or a fact's trigger (the first
-/// pass, which syntax-checks every file), or those naming something declared elsewhere (the
-/// passes after it).
-#[derive(Clone, Copy)]
-enum Gate<'a> {
-    /// `walk_all`: walk every file, needed or not (`--no-prefilter`).
-    Triggers {
-        prefilter: &'a Prefilter,
-        walk_all: bool,
-    },
-    Declared(&'a Prefilter),
-}
-
-/// What one file gets.
-#[derive(Clone, Copy)]
-struct Plan {
-    /// How far the facts and the rules walk it; `None`: only its syntax is checked.
-    walk: Option<Needs>,
-    /// Its text holds a trigger of some rule: it is reported when syn cannot parse it, even
-    /// where rust-analyzer's grammar accepts it (see [`crate::input::syntax`]).
-    needed: bool,
-}
-
-impl Gate<'_> {
-    fn plan(self, text: &str) -> Plan {
-        match self {
-            Gate::Triggers {
-                prefilter,
-                walk_all,
-            } => {
-                let needs = prefilter.needs(text.as_bytes());
-                Plan {
-                    walk: if walk_all { Some(Needs::Flows) } else { needs },
-                    needed: needs.is_some(),
-                }
-            }
-            // Syntax-checked in the first pass, by its own triggers: whether the file must
-            // parse with syn does not depend on what other files declare (nor, then, on
-            // which of them the first pass walked).
-            Gate::Declared(p) => Plan {
-                walk: p.needs(text.as_bytes()),
-                needed: false,
-            },
-        }
-    }
-}
-
 /// A file's bytes: from the index with `--staged`, from disk otherwise.
 fn read(file: &WalkedFile, staged: Option<&HashMap<PathBuf, Vec<u8>>>) -> std::io::Result<Vec<u8>> {
     match staged {
@@ -572,25 +541,25 @@ fn check_file(
             return result;
         }
     };
-    let plan = gate.plan(&text);
-    if plan.walk.is_none() && matches!(gate, Gate::Declared(_)) {
-        // Syntax-checked in the first pass already.
-        result.skipped = true;
+    let Some(plan) = gate.plan(&text) else {
+        // Checked as far as it needs in an earlier pass.
+        result.unchanged = true;
         return result;
-    }
+    };
     let source = SourceFile::new(file.path.clone(), file.display.clone(), text);
     analyze(settings, source, result, plan)
 }
 
 /// Parses and checks one file's text; parse errors and panics become findings. A file the
 /// plan does not walk is only syntax-checked: it is still reported when it does not parse,
-/// but gets no facts and no rule walks it (it is `skipped`).
+/// but gets no facts and no rule walks it (it is not `walked`).
 fn analyze(
     settings: &Settings,
     source: SourceFile,
     mut result: FileResult,
     plan: Plan,
 ) -> FileResult {
+    result.walked = plan.walk;
     let unparsable =
         |message: String, location| unparsable_file::finding(&source.display, location, message);
     let deepest = nesting::deepest(&source.text);
@@ -630,7 +599,7 @@ fn analyze(
         }
     }));
     match outcome {
-        Ok(Ok(None)) => result.skipped = true,
+        Ok(Ok(None)) => result.walked = None,
         Ok(Ok(Some((facts, findings, questions, suppressions)))) => {
             result.facts = facts;
             result.findings = findings;

@@ -1,0 +1,479 @@
+//! The catalog of credential formats ([`formats.toml`](formats.toml)), compiled once.
+//!
+//! Formats are data, so a provider's new token is an entry with its documentation link rather
+//! than code, and the rule page and the catalog's tests are generated from the same entries.
+//! Each entry is one regular expression (word boundary, prefix, body) plus the checks a regex
+//! cannot make: what may follow the match, a checksum the key carries, a keyword that must be
+//! near a pattern too weak to stand alone, and the placeholder test on the secret part.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use crate::analysis::matchers::CREDENTIAL_WORDS;
+
+/// One credential format, as `formats.toml` describes it (see its header for each field).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Format {
+    pub id: String,
+    pub provider: String,
+    pub what: String,
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    pub body: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub checksum: Option<Checksum>,
+    #[serde(default)]
+    pub followed: Followed,
+    /// The body mixes letters and digits (a random body of its length always does).
+    #[serde(default)]
+    pub mixed: bool,
+    pub docs: String,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A check a key's own characters carry.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Checksum {
+    /// The last 6 characters are the CRC32 of the 30 before them, in base62 (`0-9A-Za-z`),
+    /// left-padded with `0`: GitHub's and npm's tokens.
+    GithubCrc32,
+}
+
+/// What may come right after a match.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Followed {
+    /// Not a letter, digit or `_`: a longer token is another thing.
+    #[default]
+    NoWord,
+    Any,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    format: Vec<Format>,
+}
+
+/// The formats with their compiled patterns. A format is looked for only where it can be: a
+/// format with keywords where one of them is (in the text or beside it), any other one where
+/// one of its prefixes is, its body then matched from there. One automaton finds all the
+/// prefixes; a set of two hundred patterns run over every literal was four times slower.
+pub struct Catalog {
+    pub formats: Vec<Format>,
+    /// The prefixes of the formats without keywords.
+    prefixes: AhoCorasick,
+    /// For each pattern of `prefixes`: its format and its length.
+    prefix_of: Vec<(usize, usize)>,
+    /// Each format's body, anchored at the end of its prefix.
+    bodies: Vec<Regex>,
+    /// The keywords of the formats that need one, case-insensitive.
+    keywords: AhoCorasick,
+    /// For each pattern of `keywords`: the formats it is a keyword of.
+    keyword_of: Vec<Vec<usize>>,
+    /// Each format's whole pattern, for the formats with keywords.
+    whole: Vec<Option<Regex>>,
+}
+
+/// The catalog built into the linter.
+pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+    Catalog::parse(include_str!("formats.toml")).expect("formats.toml is a valid catalog")
+});
+
+/// Keywords too common to make a file worth parsing on their own.
+const GENERIC_KEYWORDS: &[&str] = &[
+    "key",
+    "api_key",
+    "apikey",
+    "api-key",
+    "auth",
+    "bearer",
+    "access_token",
+];
+
+/// A catalog match before its format's checks.
+pub struct Candidate {
+    pub format: usize,
+    pub range: Range<usize>,
+    /// Where the secret part begins (after the prefix).
+    pub body_start: usize,
+}
+
+impl Catalog {
+    /// The catalog in `text` (TOML), with every pattern compiled.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+        let compile = |p: &str, id: &str| {
+            RegexBuilder::new(p)
+                .size_limit(1 << 22)
+                .build()
+                .map_err(|e| format!("format `{id}`: {e}"))
+        };
+        let mut prefixes: Vec<&str> = Vec::new();
+        let mut prefix_of = Vec::new();
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_of: Vec<Vec<usize>> = Vec::new();
+        let mut bodies = Vec::new();
+        let mut whole = Vec::new();
+        for f in &mut file.format {
+            for k in &mut f.keywords {
+                k.make_ascii_lowercase();
+            }
+        }
+        for (i, f) in file.format.iter().enumerate() {
+            bodies.push(compile(&format!("^(?:{})", f.body), &f.id)?);
+            if f.keywords.is_empty() {
+                if f.prefixes.is_empty() {
+                    return Err(format!(
+                        "format `{}` has neither prefixes nor keywords",
+                        f.id
+                    ));
+                }
+                for p in &f.prefixes {
+                    prefixes.push(p);
+                    prefix_of.push((i, p.len()));
+                }
+                whole.push(None);
+            } else {
+                for k in &f.keywords {
+                    match keywords.iter().position(|x| x == k) {
+                        Some(at) => keyword_of[at].push(i),
+                        None => {
+                            keywords.push(k.clone());
+                            keyword_of.push(vec![i]);
+                        }
+                    }
+                }
+                whole.push(Some(compile(&pattern(f), &f.id)?));
+            }
+        }
+        let prefixes = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&prefixes)
+            .map_err(|e| e.to_string())?;
+        let keywords_ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&keywords)
+            .map_err(|e| e.to_string())?;
+        Ok(Catalog {
+            formats: file.format,
+            prefixes,
+            prefix_of,
+            bodies,
+            keywords: keywords_ac,
+            keyword_of,
+            whole,
+        })
+    }
+
+    /// Every match of every format in `text`, overlapping ones included, unchecked; a format
+    /// with keywords only when one is in `text` or `near`.
+    pub fn candidates(&self, text: &str, near: &str) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for m in self.prefixes.find_overlapping_iter(text) {
+            let (format, len) = self.prefix_of[m.pattern().as_usize()];
+            let start = m.start();
+            let prefix = &self.formats[format].prefixes;
+            let word_start = prefix
+                .first()
+                .is_some_and(|p| p.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
+            if word_start
+                && text[..start]
+                    .bytes()
+                    .next_back()
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                continue;
+            }
+            let body_start = start + len;
+            if let Some(b) = self.bodies[format].find(&text[body_start..]) {
+                out.push(Candidate {
+                    format,
+                    range: start..body_start + b.end(),
+                    body_start,
+                });
+            }
+        }
+        let mut wanted = vec![false; self.formats.len()];
+        for hay in [text, near] {
+            for m in self.keywords.find_overlapping_iter(hay) {
+                for &f in &self.keyword_of[m.pattern().as_usize()] {
+                    wanted[f] = true;
+                }
+            }
+        }
+        for (format, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
+            let Some(regex) = &self.whole[format] else {
+                continue;
+            };
+            for m in regex.find_iter(text) {
+                let s = m.as_str();
+                let prefix = self.formats[format]
+                    .prefixes
+                    .iter()
+                    .filter(|p| s.starts_with(p.as_str()))
+                    .map(String::len)
+                    .max()
+                    .unwrap_or(0);
+                out.push(Candidate {
+                    format,
+                    range: m.range(),
+                    body_start: m.start() + prefix,
+                });
+            }
+        }
+        out
+    }
+
+    /// The literal strings one of which a text holds when it holds a key of some format:
+    /// each prefix of 3 or more characters, and the keywords of formats with a shorter one.
+    pub fn triggers(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for f in &self.formats {
+            if self.strong_prefixes(f) {
+                out.extend(f.prefixes.iter().map(String::as_str));
+            } else {
+                out.extend(trigger_keywords(f));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// A regular expression a text matches when one of [`Catalog::triggers`] is where a key
+    /// of its format can begin (a prefix at a word boundary: `next_token` holds no `ext_`
+    /// key).
+    pub fn trigger_pattern(&self) -> String {
+        let mut prefixes: Vec<String> = Vec::new();
+        let mut words: Vec<String> = Vec::new();
+        for f in &self.formats {
+            if self.strong_prefixes(f) {
+                prefixes.extend(f.prefixes.iter().map(|p| regex::escape(p)));
+            } else {
+                words.extend(trigger_keywords(f).map(regex::escape));
+            }
+        }
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        words.sort_unstable();
+        words.dedup();
+        let mut alternatives = vec![format!(r"\b(?:{})", prefixes.join("|"))];
+        alternatives.extend(words);
+        format!("(?i-u){}", alternatives.join("|"))
+    }
+
+    fn strong_prefixes(&self, f: &Format) -> bool {
+        !f.prefixes.is_empty() && f.prefixes.iter().all(|p| p.len() >= 3)
+    }
+}
+
+/// A format's keywords but the generic ones: a credential word alone (`token`) is in every
+/// other file, and a key beside one is the high-entropy test's, which has triggers of its own.
+fn trigger_keywords(f: &Format) -> impl Iterator<Item = &str> {
+    f.keywords
+        .iter()
+        .map(String::as_str)
+        .filter(|k| !GENERIC_KEYWORDS.contains(k) && !CREDENTIAL_WORDS.contains(k))
+}
+
+/// A format's regular expression: an ASCII word boundary where the match begins with a word
+/// character, the prefixes, the body. ASCII classes where the body allows (the lazy DFA
+/// handles those); Unicode ones (for a body that names any character) otherwise.
+fn pattern(f: &Format) -> String {
+    let prefixes: Vec<String> = f.prefixes.iter().map(|p| regex::escape(p)).collect();
+    let starts_with_word = f
+        .prefixes
+        .first()
+        .is_none_or(|p| p.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
+    let boundary = if starts_with_word { r"(?-u:\b)" } else { "" };
+    let prefix = if prefixes.is_empty() {
+        String::new()
+    } else {
+        format!("(?:{})", prefixes.join("|"))
+    };
+    format!("{boundary}{prefix}(?:{})", f.body)
+}
+
+/// Whether a token's secret part ends in the base62 CRC32 of the characters before its last 6.
+pub fn github_crc32(body: &str) -> bool {
+    let b = body.as_bytes();
+    if b.len() < 7 {
+        return false;
+    }
+    let (random, check) = b.split_at(b.len() - 6);
+    base62_6(crc32fast::hash(random)).as_bytes() == check
+}
+
+/// `n` in base62 (`0-9A-Za-z`), left-padded with `0` to 6 characters.
+pub fn base62_6(mut n: u32) -> String {
+    const DIGITS: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut out = [b'0'; 6];
+    for slot in out.iter_mut().rev() {
+        *slot = DIGITS[(n % 62) as usize];
+        n /= 62;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every format is tested from its own description: keys generated from its prefix and
+    //! body (with its checksum), found where they are; look-alikes of each, not found.
+
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+    use crate::analysis::credentials::{find, find_near, is_placeholder_of};
+
+    const KEYS_PER_FORMAT: usize = 8;
+
+    /// A key of `f`'s format: a prefix, a random body, its checksum.
+    pub fn generate(f: &Format, rng: &mut StdRng) -> String {
+        let body = rand_regex::Regex::compile(&f.body, 8).expect("the body generates");
+        for _ in 0..1000 {
+            let prefix = match f.prefixes.len() {
+                0 => "",
+                n => f.prefixes[rng.random_range(0..n)].as_str(),
+            };
+            let mut secret: String = rng.sample(&body);
+            if f.checksum == Some(Checksum::GithubCrc32) {
+                secret.truncate(secret.len().saturating_sub(6));
+                secret += &base62_6(crc32fast::hash(secret.as_bytes()));
+            }
+            let mixed = secret.bytes().any(|b| b.is_ascii_digit())
+                && secret.bytes().any(|b| b.is_ascii_alphabetic());
+            if !is_placeholder_of(f, &secret) && (!f.mixed || mixed) {
+                return format!("{prefix}{secret}");
+            }
+        }
+        panic!("format `{}`: no key that is not a placeholder", f.id);
+    }
+
+    fn ids(found: &[crate::analysis::credentials::Match]) -> Vec<&'static str> {
+        found.iter().map(|m| m.kind.id()).collect()
+    }
+
+    #[test]
+    fn every_generated_key_is_found_as_its_format() {
+        let mut rng = StdRng::seed_from_u64(7);
+        for f in &CATALOG.formats {
+            let keyword = f.keywords.first().map_or("", String::as_str);
+            for _ in 0..KEYS_PER_FORMAT {
+                let key = generate(f, &mut rng);
+                let found = find_near(&key, keyword);
+                assert_eq!(ids(&found), [f.id.as_str()], "{}: {key}", f.id);
+                assert_eq!(found[0].range, 0..key.len(), "{}: {key}", f.id);
+                // In a line of code, the keyword before it.
+                let line = format!("let v = (\"{keyword}\", \"{key}\");");
+                assert_eq!(ids(&find_near(&line, "")), [f.id.as_str()], "{line}");
+                if f.keywords.is_empty() {
+                    assert_eq!(ids(&find(&key)), [f.id.as_str()], "{}: {key}", f.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn look_alikes_of_every_format_are_not_found() {
+        let mut rng = StdRng::seed_from_u64(11);
+        for f in &CATALOG.formats {
+            let keyword = f.keywords.first().map_or("", String::as_str);
+            let key = generate(f, &mut rng);
+            let prefix = f
+                .prefixes
+                .iter()
+                .find(|p| key.starts_with(p.as_str()))
+                .map_or("", String::as_str);
+            let is_this =
+                |text: &str, near: &str| ids(&find_near(text, near)).contains(&f.id.as_str());
+            // The body a placeholder of the same length.
+            let blank = format!("{prefix}{}", "x".repeat(key.len() - prefix.len()));
+            assert!(!is_this(&blank, keyword), "{}: {blank}", f.id);
+            // A weak format without its keyword nearby.
+            if !f.keywords.is_empty() && f.checksum.is_none() {
+                assert!(!is_this(&key, ""), "{}: found without a keyword", f.id);
+            }
+            // A checksum that does not hold.
+            if f.checksum.is_some() {
+                let mut broken = key.clone();
+                let last = broken.pop().expect("a key has characters");
+                broken.push(if last == 'A' { 'B' } else { 'A' });
+                assert!(!is_this(&broken, keyword), "{}: bad checksum found", f.id);
+            }
+        }
+    }
+
+    #[test]
+    fn weak_patterns_need_a_keyword_or_a_checksum() {
+        let mut rng = StdRng::seed_from_u64(13);
+        for f in &CATALOG.formats {
+            let shortest = f.prefixes.iter().map(String::len).min().unwrap_or(0);
+            let key = generate(f, &mut rng);
+            let body = &key[f
+                .prefixes
+                .iter()
+                .find(|p| key.starts_with(p.as_str()))
+                .map_or(0, String::len)..];
+            let plain = body.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+            if shortest < 3 || (plain && shortest < 5) {
+                assert!(
+                    !f.keywords.is_empty() || f.checksum.is_some(),
+                    "format `{}` is too weak to fire alone: give it keywords",
+                    f.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn entries_are_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for f in &CATALOG.formats {
+            assert!(seen.insert(f.id.as_str()), "duplicate id `{}`", f.id);
+            assert!(
+                f.id.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "id `{}` is not kebab-case",
+                f.id
+            );
+            assert!(
+                f.docs.starts_with("https://"),
+                "format `{}`: docs is not a link",
+                f.id
+            );
+            assert!(
+                f.what.starts_with("a ") || f.what.starts_with("an "),
+                "format `{}`: what",
+                f.id
+            );
+            assert!(
+                f.keywords.iter().all(|k| !k.is_empty()),
+                "format `{}`: empty keyword",
+                f.id
+            );
+        }
+        for id in [
+            "openai",
+            "anthropic",
+            "github",
+            "aws-access-key-id",
+            "slack",
+            "stripe-live",
+            "stripe-test",
+            "google-api-key",
+        ] {
+            assert!(seen.contains(id), "the catalog lost `{id}`");
+        }
+    }
+}
