@@ -12,14 +12,14 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::analysis::credentials::{
-    is_high_entropy, is_placeholder_password, is_public_by_design, is_strong_password,
+    is_high_entropy, is_placeholder_password, is_public_by_design, is_strong_password, is_words,
 };
 use crate::analysis::secret_value_names::names_secret_value;
 
 /// A credential found by its structure: where its value is, and what held it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Embedded {
-    /// "a password in a URL", "a secret in configuration text".
+    /// "a password in a URL", "a secret value".
     pub what: &'static str,
     /// For finding identities: `url-password`, `config-value`.
     pub id: &'static str,
@@ -56,7 +56,7 @@ const DEFAULT_PASSWORDS: &[&str] = &[
 /// a separator; the value quoted or bare.
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?m)(?:^|[\s;,{(\[])["']?([A-Za-z_][A-Za-z0-9_.\- ]{0,63}?)["']?[ \t]*(?::|=)[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s;,"'}\]\)(<>]+))"#,
+        r#"(?m)(?:^|[\s;,{(\[&?])["']?([A-Za-z_][A-Za-z0-9_.\-]{0,63})["']?[ \t]*(:|=)[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s;,&"'}\]\)(<>]+))"#,
     )
     .expect("the assignment pattern compiles")
 });
@@ -84,17 +84,22 @@ pub fn find(text: &str) -> Vec<Embedded> {
         }
     }
     for c in ASSIGNMENT.captures_iter(text) {
-        let Some(key) = c.get(1) else { continue };
-        let Some(value) = c.get(2).or(c.get(3)).or(c.get(4)) else {
+        let (Some(key), Some(separator)) = (c.get(1), c.get(2)) else {
             continue;
         };
-        let key_text = key.as_str().trim();
-        // `token: Secret<String>`, `api_key: SecretString::from(..)`: code, not a value.
-        let code = c.get(4).is_some()
-            && (value.as_str().contains("::") || text[value.end()..].starts_with(['(', '<']));
+        let Some(value) = c.get(3).or(c.get(4)).or(c.get(5)) else {
+            continue;
+        };
+        let key_text = key.as_str();
+        // `token: Secret<String>`, `api_key: SecretString::from(..)`, `[Token::Start]`: code
+        // and paths, not a value.
+        let code = text[separator.end()..].starts_with(':')
+            || text[..separator.start()].ends_with(':')
+            || (c.get(5).is_some()
+                && (value.as_str().contains("::") || text[value.end()..].starts_with(['(', '<'])));
         if !code && names_secret(key_text) && is_secret_value(value.as_str()) {
             out.push(Embedded {
-                what: "a secret in configuration text",
+                what: "a secret value",
                 id: "config-value",
                 key: key_text.to_owned(),
                 range: value.range(),
@@ -114,30 +119,73 @@ fn names_secret(key: &str) -> bool {
         .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
         .collect::<String>()
         .to_ascii_lowercase();
-    names_secret_value(key) || SECRET_KEYS.iter().any(|k| squashed.ends_with(k))
+    let lower = key.to_ascii_lowercase();
+    !NOT_SECRET_KEYS.contains(&lower.as_str())
+        && !lower.contains("hash")
+        && (names_secret_value(key) || SECRET_KEYS.iter().any(|k| squashed.ends_with(k)))
 }
 
-/// A value that is a secret someone chose or generated: high-entropy, or a strong password.
+/// Keys named for a credential whose value is none: SigV4's `Credential=` is the access key ID
+/// and the scope; a password hash is not the password.
+const NOT_SECRET_KEYS: &[&str] = &["credential", "x-amz-credential"];
+
+/// A value that is a secret someone chose or generated: high-entropy, or a strong password,
+/// once percent-decoded; not a URL (its password is the URL test's) nor public by design.
 fn is_secret_value(v: &str) -> bool {
-    !is_public_by_design(v) && (is_high_entropy(v) || is_strong_password(v))
+    let v = percent_decode(v);
+    !v.contains("://")
+        && !is_public_by_design(&v)
+        && (is_high_entropy(&v) || is_strong_password(&v))
 }
 
-/// A URL's password that is not a template, a default or the user's own name: eight or more
-/// characters of two kinds (letters, digits, symbols), or a high-entropy or strong one.
+/// A URL's password that is not a template, a default, a word or the user's own name: eight
+/// or more characters of two kinds (letters, digits, symbols) once percent-decoded, or a
+/// high-entropy or strong one. Encoding tests (`pass%20word`, `p%40ss`) are none.
 fn is_url_password(user: &str, p: &str) -> bool {
-    let lower = p.to_ascii_lowercase();
-    if lower == user.to_ascii_lowercase()
+    let decoded = percent_decode(p);
+    let lower = decoded.to_lowercase();
+    if lower == user.to_lowercase()
         || DEFAULT_PASSWORDS.contains(&lower.as_str())
+        || DEFAULT_WORDS.iter().any(|w| lower.contains(w))
+        || decoded.contains('%')
+        || decoded.chars().any(char::is_whitespace)
         || is_placeholder_password(p)
+        || is_placeholder_password(&decoded)
+        || is_words(&decoded)
     {
         return false;
     }
     let kinds = [
-        p.bytes().any(|b| b.is_ascii_alphabetic()),
-        p.bytes().any(|b| b.is_ascii_digit()),
-        p.bytes().any(|b| !b.is_ascii_alphanumeric()),
+        decoded.chars().any(char::is_alphabetic),
+        decoded.chars().any(|c| c.is_ascii_digit()),
+        decoded.chars().any(|c| !c.is_alphanumeric()),
     ];
-    (p.len() >= 8 && kinds.iter().filter(|&&k| k).count() >= 2) || is_secret_value(p)
+    (decoded.chars().count() >= 8 && kinds.iter().filter(|&&k| k).count() >= 2)
+        || is_secret_value(&decoded)
+}
+
+/// Words a made-up password is built on (`password1`, `secret123`, `passwörd`).
+const DEFAULT_WORDS: &[&str] = &["pass", "secret", "changeme", "example", "test", "dummy"];
+
+/// `p` with `%XX` escapes decoded (bytes that do not decode stay as written).
+fn percent_decode(p: &str) -> String {
+    let b = p.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16));
+        match (b[i], hex(b.get(i + 1)), hex(b.get(i + 2))) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -211,6 +259,22 @@ mod tests {
             "struct Creds { api_key: String, token: Secret<String> }",
             "Client { api_key: SecretString::from(\"sk-example\") }",
             "let t = Token { secret: Zeroizing::new(bytes) };",
+            "Expects a [Token::StartObject] or [Token::ValueNull]",
+            "use aws_credential_types::Credentials;",
+            "token=access_token_123&token_type_hint=access_token",
+            "Credential=123-key/20090213/us-west-17/sts/aws4_request",
+            "ssh://user:pass%20word@example.com/repo",
+            "redis://:password1@127.0.0.1:6379",
+            "ftp://rms:secret123@example.com",
+            "postgres://bot:rewrite_it_in_rust@localhost:5432/db",
+            "redis://%25johndoe%25:%23%40%3C%3E%24@example.com/2",
+            "smtps://user%40example.com:pa$$word%3F%22!@smtp.example.com:465",
+            "http://u%40ser:p%2540ss+word@localhost:3128",
+            "http://user:p%40ss%3Aword@example.com/path",
+            "unix:///example.sock?user=%25johndoe%25&pass=%23%40%3C%3E%24&db=2",
+            "- Username & Password: `redis://user:password@127.0.0.1:6379`",
+            "Authorization: AWS4-HMAC-SHA256 Credential=H20ABqCkLZID4rLe/20220809/us-east-1/s3/aws4_request",
+            "hashed_password: $argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
         ] {
             assert!(ids(text).is_empty(), "{text}");
         }

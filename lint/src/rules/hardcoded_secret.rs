@@ -255,9 +255,14 @@ fn findings(cx: &FileContext<'_>, value: &Value<'_>, place: Option<&Place>) -> V
         .filter(|e| value.counts(&e.range))
         .map(|e| {
             let len = text[e.range.clone()].chars().count();
+            let within = if value.in_doc {
+                "a doc comment"
+            } else {
+                "the text of a string"
+            };
             let how = match e.id {
-                "url-password" => "is the password of a URL written in the source".to_owned(),
-                _ => format!("is the value of `{}` in configuration text", e.key),
+                "url-password" => format!("is the password of a URL in {within}"),
+                _ => format!("is the value of `{}` in {within}", e.key),
             };
             finding(e.what, e.id, len, Some(how))
         })

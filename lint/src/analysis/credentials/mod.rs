@@ -20,7 +20,7 @@ mod values;
 
 pub use values::{
     MAX_SECRET_LEN, MIN_SECRET_LEN, is_high_entropy, is_placeholder_password, is_public_by_design,
-    is_strong_password, shannon_entropy,
+    is_strong_password, is_words, shannon_entropy,
 };
 
 use catalog::{CATALOG, Checksum, Followed};
@@ -201,7 +201,10 @@ fn verify(text: &str, c: &catalog::Candidate, near: &str) -> bool {
         }
         None => false,
     };
-    if f.mixed && !(has_digit(body) && body.bytes().any(|b| b.is_ascii_alphabetic())) {
+    // A random body of a format without a prefix mixes letters and digits; `select-menu-
+    // object-structure` in a URL does not.
+    let mixed = has_digit(body) && body.bytes().any(|b| b.is_ascii_alphabetic());
+    if ((f.mixed || f.prefixes.is_empty()) && !mixed) || is_words(body) {
         return false;
     }
     if is_placeholder_of(f, body) {

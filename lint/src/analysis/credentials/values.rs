@@ -7,34 +7,61 @@
 
 use super::{has_digit, is_placeholder};
 
-/// A password that is not an example: 10 or more characters, no whitespace, three of lower
-/// case, upper case, digits and symbols (`_`, `-` and `.` join words, so they are none), not a
-/// placeholder and not words joined (`Aladdin:open sesame`, RFC 7617's example, is not one;
-/// nor is `max_retry_count_v2`).
+/// A password that is not an example: 10 to 128 characters, no whitespace, a digit and a
+/// letter and a third kind of lower case, upper case and symbols (`_`, `-`, `.`, `/` and `:`
+/// join words and paths, so they are none), not a placeholder and not words joined
+/// (`Aladdin:open sesame`, RFC 7617's example, is not one; nor are `max_retry_count_v2`,
+/// `Token::StartObject` or `123-key/20090213/us-west-1`).
 pub fn is_strong_password(p: &str) -> bool {
     let classes = [
         p.chars().any(char::is_lowercase),
         p.chars().any(char::is_uppercase),
         p.chars().any(|c| c.is_ascii_digit()),
         p.chars()
-            .any(|c| !c.is_alphanumeric() && !matches!(c, '_' | '-' | '.')),
+            .any(|c| !c.is_alphanumeric() && !matches!(c, '_' | '-' | '.' | '/' | ':')),
     ];
-    p.chars().count() >= 10
+    (10..=128).contains(&p.chars().count())
         && !p.chars().any(char::is_whitespace)
+        && has_digit(p)
         && classes.iter().filter(|&&c| c).count() >= 3
         && !is_placeholder_password(p)
         && !is_words(p)
 }
 
 /// [`is_placeholder`] for a password: `%`, `*`, `$` and braces are symbols a password has, so
-/// only whole templates (`${DB_PASS}`, `%s`, `<password>`, `***`) count as placeholders.
+/// only whole templates (`${DB_PASS}`, `%s`, `<password>`, `***`) count as placeholders; and
+/// a password spelled on a word that says it is made up, in leetspeak too (`pa$$word`,
+/// `topS3cr3tP4$$w0rd`, `p@ssw0rd1`).
 pub fn is_placeholder_password(p: &str) -> bool {
     ["${", "{{", "{}", "%s", "%(", "***", "..."]
         .iter()
         .any(|t| p.contains(t))
         || (p.starts_with('<') && p.ends_with('>'))
         || has_format_argument(p)
+        || MADE_UP_WORDS.iter().any(|w| unleet(p).contains(w))
         || is_placeholder(&p.replace(['%', '*', '$', '{', '}', '<', '>'], ""))
+}
+
+/// Words a made-up password is built on.
+const MADE_UP_WORDS: &[&str] = &[
+    "passw", "secret", "changeme", "example", "letmein", "qwerty",
+];
+
+/// `p` in lower case with leetspeak read back (`$` `s`, `@` `a`, `0` `o`, `3` `e`, ...) and
+/// everything but letters dropped.
+fn unleet(p: &str) -> String {
+    p.chars()
+        .filter_map(|c| match c.to_ascii_lowercase() {
+            '$' | '5' => Some('s'),
+            '@' | '4' => Some('a'),
+            '0' => Some('o'),
+            '1' | '!' => Some('i'),
+            '3' => Some('e'),
+            '7' => Some('t'),
+            c if c.is_ascii_lowercase() => Some(c),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `{password}`, `{0}`, `{:?}`: a format string's argument, filled in at run time.
@@ -44,7 +71,7 @@ fn has_format_argument(p: &str) -> bool {
         p[i + 1..].contains('}')
             && inner
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'?' | b'.'))
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'?' | b'.' | b'-'))
     })
 }
 
@@ -145,17 +172,20 @@ pub fn is_high_entropy(s: &str) -> bool {
 }
 
 /// `max_retry_count`, `user-id-2`, `path/to/file`: parts separated by `_`, `-`, `/` that are
-/// each one case of letters, or all digits.
-fn is_words(s: &str) -> bool {
+/// each one case of letters (digits may end one), or all digits.
+pub fn is_words(s: &str) -> bool {
     let parts: Vec<&str> = s.split(['_', '-', '/']).collect();
     parts.len() >= 2
         && parts.iter().all(|p| {
-            p.bytes().all(|b| b.is_ascii_digit())
-                || p.bytes().all(|b| b.is_ascii_lowercase())
-                || p.bytes().all(|b| b.is_ascii_uppercase())
-                || (p.len() > 1
-                    && p.as_bytes()[0].is_ascii_uppercase()
-                    && p.bytes().skip(1).all(|b| b.is_ascii_lowercase()))
+            // A word may end in digits: `aws4_request`, `sha256`, `v2`.
+            let word = p.trim_end_matches(|c: char| c.is_ascii_digit());
+            let word = if word.is_empty() { p } else { word };
+            word.bytes().all(|b| b.is_ascii_digit())
+                || word.bytes().all(|b| b.is_ascii_lowercase())
+                || word.bytes().all(|b| b.is_ascii_uppercase())
+                || (word.len() > 1
+                    && word.as_bytes()[0].is_ascii_uppercase()
+                    && word.bytes().skip(1).all(|b| b.is_ascii_lowercase()))
         })
 }
 
