@@ -26,6 +26,34 @@ pub struct Assembled {
     pub joins: Vec<usize>,
     /// The whole expression.
     pub span: Span,
+    /// The literals the pieces are spelled in, constants declared elsewhere included: each
+    /// holds part of the value, so each is masked wherever it is shown.
+    pub pieces: Vec<Span>,
+}
+
+/// A value being evaluated: its text, its joins, the literals it came from.
+#[derive(Clone, Debug, Default)]
+struct Built {
+    value: String,
+    joins: Vec<usize>,
+    spans: Vec<Span>,
+}
+
+impl Built {
+    fn literal(s: &syn::LitStr) -> Self {
+        Built {
+            value: s.value(),
+            joins: Vec::new(),
+            spans: vec![s.span()],
+        }
+    }
+
+    fn text(s: &str) -> Self {
+        Built {
+            value: s.to_owned(),
+            ..Built::default()
+        }
+    }
 }
 
 impl Assembled {
@@ -61,7 +89,7 @@ pub fn assembled(file: &syn::File) -> Vec<Assembled> {
 /// `const`/`static` string values, by name.
 #[derive(Default)]
 struct Consts {
-    values: HashMap<String, (String, Vec<usize>)>,
+    values: HashMap<String, Built>,
 }
 
 impl Consts {
@@ -88,20 +116,21 @@ impl<'ast> Visit<'ast> for Consts {
 }
 
 struct Collector<'a> {
-    consts: &'a HashMap<String, (String, Vec<usize>)>,
+    consts: &'a HashMap<String, Built>,
     out: Vec<Assembled>,
 }
 
 impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_expr(&mut self, e: &'ast Expr) {
         if is_assembly(e)
-            && let Some((value, joins)) = eval(self.consts, e)
+            && let Some(b) = eval(self.consts, e)
         {
-            if !joins.is_empty() {
+            if !b.joins.is_empty() {
                 self.out.push(Assembled {
-                    value,
-                    joins,
+                    value: b.value,
+                    joins: b.joins,
                     span: e.span(),
+                    pieces: b.spans,
                 });
             }
             return;
@@ -139,10 +168,10 @@ fn joining_macro(mac: &syn::Macro) -> Option<Joining> {
 
 /// The string `e` evaluates to, with the offsets where its pieces join, when every piece is a
 /// literal or a known constant.
-fn eval(consts: &HashMap<String, (String, Vec<usize>)>, e: &Expr) -> Option<(String, Vec<usize>)> {
+fn eval(consts: &HashMap<String, Built>, e: &Expr) -> Option<Built> {
     let v = match e {
         Expr::Lit(l) => match &l.lit {
-            Lit::Str(s) => (s.value(), Vec::new()),
+            Lit::Str(s) => Built::literal(s),
             _ => return None,
         },
         Expr::Path(p) => consts.get(&p.path.get_ident()?.to_string())?.clone(),
@@ -180,7 +209,7 @@ fn eval(consts: &HashMap<String, (String, Vec<usize>)>, e: &Expr) -> Option<(Str
         Expr::Macro(m) => eval_macro(consts, &m.mac)?,
         _ => return None,
     };
-    (v.0.len() <= MAX_LEN).then_some(v)
+    (v.value.len() <= MAX_LEN).then_some(v)
 }
 
 fn strip(e: &Expr) -> &Expr {
@@ -206,10 +235,7 @@ fn is_string_from(func: &Expr) -> bool {
     )
 }
 
-fn eval_macro(
-    consts: &HashMap<String, (String, Vec<usize>)>,
-    mac: &syn::Macro,
-) -> Option<(String, Vec<usize>)> {
+fn eval_macro(consts: &HashMap<String, Built>, mac: &syn::Macro) -> Option<Built> {
     let joining = joining_macro(mac)?;
     let args = mac
         .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
@@ -227,28 +253,26 @@ fn eval_macro(
             };
             let Lit::Str(fmt) = &l.lit else { return None };
             let positional: Vec<&Expr> = args.collect();
-            format_pieces(consts, &fmt.value(), &positional)
+            let mut b = format_pieces(consts, &fmt.value(), &positional)?;
+            b.spans.push(fmt.span());
+            Some(b)
         }
     }
 }
 
 /// The pieces of a format string: its literal text and each `{}` / `{0}` / `{NAME}` filled
 /// from the arguments or constants. `None` for anything else (a spec, a named argument).
-fn format_pieces(
-    consts: &HashMap<String, (String, Vec<usize>)>,
-    fmt: &str,
-    args: &[&Expr],
-) -> Option<(String, Vec<usize>)> {
-    let mut pieces: Vec<(String, Vec<usize>)> = Vec::new();
+fn format_pieces(consts: &HashMap<String, Built>, fmt: &str, args: &[&Expr]) -> Option<Built> {
+    let mut pieces: Vec<Built> = Vec::new();
     let mut next = 0;
     let mut rest = fmt;
     while let Some(open) = rest.find(['{', '}']) {
         let (text, tail) = rest.split_at(open);
         if !text.is_empty() {
-            pieces.push((text.to_owned(), Vec::new()));
+            pieces.push(Built::text(text));
         }
         if let Some(t) = tail.strip_prefix("{{").or_else(|| tail.strip_prefix("}}")) {
-            pieces.push((tail[..1].to_owned(), Vec::new()));
+            pieces.push(Built::text(&tail[..1]));
             rest = t;
             continue;
         }
@@ -271,26 +295,27 @@ fn format_pieces(
         rest = &tail[close + 1..];
     }
     if !rest.is_empty() {
-        pieces.push((rest.to_owned(), Vec::new()));
+        pieces.push(Built::text(rest));
     }
     join(pieces)
 }
 
 /// The pieces one after another, with a join between each two (and the pieces' own joins).
-fn join(pieces: impl IntoIterator<Item = (String, Vec<usize>)>) -> Option<(String, Vec<usize>)> {
-    let mut value = String::new();
-    let mut joins = Vec::new();
-    for (i, (piece, inner)) in pieces.into_iter().enumerate() {
-        if i > 0 && !piece.is_empty() && !value.is_empty() {
-            joins.push(value.len());
+fn join(pieces: impl IntoIterator<Item = Built>) -> Option<Built> {
+    let mut out = Built::default();
+    for (i, piece) in pieces.into_iter().enumerate() {
+        if i > 0 && !piece.value.is_empty() && !out.value.is_empty() {
+            out.joins.push(out.value.len());
         }
-        joins.extend(inner.iter().map(|j| value.len() + j));
-        value.push_str(&piece);
-        if value.len() > MAX_LEN {
+        let at = out.value.len();
+        out.joins.extend(piece.joins.iter().map(|j| at + j));
+        out.value.push_str(&piece.value);
+        out.spans.extend(piece.spans);
+        if out.value.len() > MAX_LEN {
             return None;
         }
     }
-    Some((value, joins))
+    Some(out)
 }
 
 #[cfg(test)]
@@ -336,6 +361,17 @@ mod tests {
     }
 
     #[test]
+    fn pieces_are_the_literals_wherever_declared() {
+        let src = "const A: &str = \"ab\";\nfn f() {\n    let x = format!(\"{A}{}\", \"cd\");\n}\n";
+        let file = syn::parse_file(src).expect("test source parses");
+        let found = assembled(&file);
+        assert_eq!(found.len(), 1);
+        let mut lines: Vec<usize> = found[0].pieces.iter().map(|s| s.start().line).collect();
+        lines.sort_unstable();
+        assert_eq!(lines, [1, 3, 3]);
+    }
+
+    #[test]
     fn unknown_pieces_assemble_nothing() {
         let src = r#"
             fn f(name: &str) {
@@ -355,6 +391,7 @@ mod tests {
             value: "abcdef".into(),
             joins: vec![2, 4],
             span: Span::call_site(),
+            pieces: Vec::new(),
         };
         assert!(a.crosses_join(&(1..3)));
         assert!(!a.crosses_join(&(0..2)));

@@ -9,7 +9,7 @@
 //! - every credential of a known format anywhere in the text ([`credentials::find`]), in
 //!   code, comments or anything else;
 //! - the literal of every `hardcoded-secret` finding of the file (high-entropy values the
-//!   rule judged to be credentials);
+//!   rule judged to be credentials), and the pieces of a key it assembled;
 //! - high-entropy values written right after a credential's name (`api_key = ".."`,
 //!   `password: ".."`), so they stay hidden when the rule is turned off or the file does not
 //!   parse;
@@ -53,8 +53,11 @@ pub fn file(text: &str, findings: &mut [Finding]) -> String {
     let mut ranges = shapes(text);
     for f in findings.iter() {
         if f.rule == HARDCODED_SECRET {
-            let span = f.location.span;
-            ranges.extend(literal_contents(text, span.start..span.end));
+            // The flagged literal, and the pieces of an assembled key declared elsewhere.
+            for location in std::iter::once(&f.location).chain(f.related.iter().map(|(l, _)| l)) {
+                let span = location.span;
+                ranges.extend(literal_contents(text, span.start..span.end));
+            }
         }
     }
     // The same value elsewhere: in a comment, a log line, another literal.

@@ -228,10 +228,20 @@ fn findings(cx: &FileContext<'_>, value: &Value<'_>, place: Option<&Place>) -> V
             None if value.joins.is_some() => "is assembled from pieces in the source".to_owned(),
             None => "is written in the source".to_owned(),
         });
-        cx.finding(META, location, format!("{what} ({len} characters) {how}"))
+        let mut f = cx
+            .finding(META, location, format!("{what} ({len} characters) {how}"))
             .with_label(format!("{what}, {len} characters"))
             .with_help(if value.in_doc { DOC_HELP } else { HELP })
-            .with_identity(format!("{id}|{name}"))
+            .with_identity(format!("{id}|{name}"));
+        // A piece declared elsewhere (a constant) holds part of the key: shown and masked.
+        let whole = cx.source.byte_span(value.span);
+        for piece in value.joins.map_or(&[][..], |a| &a.pieces[..]) {
+            let at = cx.source.byte_span(*piece);
+            if at.start < whole.start || at.end > whole.end {
+                f = f.with_related(cx.location(*piece), "a piece of it is written here");
+            }
+        }
+        f
     };
     let text = value.text;
     let known: Vec<Finding> = credentials::find_near(text, &near(cx, value.span, name))
