@@ -70,8 +70,27 @@ pub fn catalog_page() -> String {
             source,
         ));
     }
+    page.push_str(LEFT_OUT);
     page
 }
+
+/// The rules of gitleaks' default configuration the catalog does not port, and why.
+const LEFT_OUT: &str = "
+## gitleaks rules not in the catalog
+
+- `generic-api-key`: the rule's own test for a high-entropy value in a credential's place.
+- `private-key`, `jwt`, `jwt-base64`: found by their structure in code, not by a pattern.
+- `curl-auth-header`, `curl-auth-user`, `kubernetes-secret-yaml`, `pkcs12-file`,
+  `nuget-config-password`, `hashicorp-tf-password`, `freemius-secret-key`: they need a file
+  name, a command line or lines of context; credentials in a `Bearer`/`Basic` header, a URL or
+  configuration text in a string are the rule's structure tests.
+- `database-password`: a keyword followed by any 1 to 100 characters, no pattern of its own.
+- Identifiers and public keys, which are no secrets: the client and application IDs of Adobe,
+  Asana, Bitbucket, Discord, LinkedIn, MessageBird and Plaid, `sendbird-access-id`,
+  `sumologic-access-id`, `lob-pub-api-key`, `flutterwave-public-key`, `mailgun-pub-key`,
+  `new-relic-browser-api-token`; Mapbox's `pk.` public tokens (its `sk.` secret tokens are in).
+- `sourcegraph-access-token`'s bare 40-hex variant, which is every commit hash.
+";
 
 /// Text for a table cell: `|` would end it.
 fn cell(s: &str) -> String {
