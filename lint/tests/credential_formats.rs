@@ -183,3 +183,31 @@ fn every_format_is_a_finding_in_a_rust_file_and_its_look_alike_is_not() {
         );
     }
 }
+
+#[test]
+fn the_prefilter_patterns_compile_as_the_prefilter_builds_them() {
+    let alternatives = vox_clavis_lint::analysis::credentials::triggers();
+    let matches = |text: &[u8]| {
+        alternatives.iter().any(|(strings, pattern)| {
+            let lower = String::from_utf8_lossy(text).to_ascii_lowercase();
+            strings
+                .iter()
+                .any(|s| lower.contains(&s.to_ascii_lowercase()))
+                && pattern.as_ref().is_none_or(|p| {
+                    let built = regex::bytes::RegexBuilder::new(p).unicode(false).build();
+                    assert!(built.is_ok(), "{p}: {:?}", built.err());
+                    built.expect("checked").is_match(text)
+                })
+        })
+    };
+    // A short prefix alone in a word is no trigger; with its body, or as a piece, it is.
+    assert!(!matches(b"let pattern = path_pattern(pat);"));
+    assert!(!matches(b"static DATA: [u16; 2] = [0xAAD8, 0x1234];"));
+    assert!(!matches(b"/// See https://encoding.spec.whatwg.org/"));
+    assert!(!matches(b"let client = Client::new(linear_config);"));
+    assert!(matches(b"concat!(\"AKIA\", \"Q7WE2RT9YU4IO1PA\")"));
+    assert!(matches(b"let k = \"AKIAQ7WE2RT9YU4IO1PA\";"));
+    assert!(matches(
+        b"let mistral = \"Q7wE2rT9yU4iO1pA6sD3fG8hJ5kL0zX7\";"
+    ));
+}

@@ -26,7 +26,7 @@ pub fn authorization(value: &str) -> Option<(&'static str, &'static str, usize)>
     }
     for (at, scheme) in value.match_indices("Basic ") {
         let token = token_after(at + scheme.len());
-        let decoded = base64_decode(token).and_then(|b| String::from_utf8(b).ok());
+        let decoded = credentials::base64_text(token);
         let password = decoded
             .as_deref()
             .and_then(|d| d.split_once(':'))
@@ -36,31 +36,6 @@ pub fn authorization(value: &str) -> Option<(&'static str, &'static str, usize)>
         }
     }
     None
-}
-
-/// Standard base64 (padding optional), or `None` if `s` is not base64.
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for b in s.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -87,7 +62,10 @@ mod tests {
         // `deploy:Xk7#mQ2vLp9w`, glued so that this file holds no such header literal.
         let strong = format!("{} {}{}", "Basic", "ZGVwbG95Olhr", "NyNtUTJ2THA5dw==");
         assert_eq!(authorization(&strong).map(|a| a.1), Some("basic"));
-        assert_eq!(base64_decode("ZGVwbG95"), Some(b"deploy".to_vec()));
-        assert_eq!(base64_decode("a b"), None);
+        assert_eq!(
+            credentials::base64_text("ZGVwbG95").as_deref(),
+            Some("deploy")
+        );
+        assert_eq!(credentials::base64_text("a b"), None);
     }
 }

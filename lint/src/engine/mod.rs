@@ -252,7 +252,9 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
             }
         }
         let again: Vec<usize> = (0..files.len())
-            .filter(|&i| results[i].walked < Some(Needs::Flows))
+            // A file walked for its facts already names what it calls; one walked for its
+            // syntax tree alone (or not at all) does not.
+            .filter(|&i| results[i].walked < Some(Needs::Facts))
             .filter(|&i| gates.contains_key(&units[i].crate_key))
             .collect();
         let round: Vec<(usize, FileResult)> = pool.install(|| {

@@ -7,7 +7,7 @@
 //! near a pattern too weak to stand alone, and the placeholder test on the secret part.
 
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder};
@@ -75,13 +75,42 @@ pub struct Catalog {
     /// For each pattern of `prefixes`: its format and its length.
     prefix_of: Vec<(usize, usize)>,
     /// Each format's body, anchored at the end of its prefix.
-    bodies: Vec<Regex>,
+    bodies: Vec<Lazy>,
     /// The keywords of the formats that need one, case-insensitive.
     keywords: AhoCorasick,
     /// For each pattern of `keywords`: the formats it is a keyword of.
     keyword_of: Vec<Vec<usize>>,
     /// Each format's whole pattern, for the formats with keywords.
-    whole: Vec<Option<Regex>>,
+    whole: Vec<Option<Lazy>>,
+}
+
+/// A format's pattern, compiled the first time a text could match it: most runs meet a few
+/// of the catalog's formats, and three hundred compiled patterns cost megabytes.
+struct Lazy {
+    pattern: String,
+    regex: OnceLock<Regex>,
+}
+
+impl Lazy {
+    fn new(pattern: String) -> Self {
+        Lazy {
+            pattern,
+            regex: OnceLock::new(),
+        }
+    }
+
+    /// The compiled pattern. Every pattern of the built-in catalog compiles (its tests compile
+    /// each one), and one catalog always compiles the same way.
+    fn get(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            // Small caches: each pattern runs on short literals, on every thread.
+            RegexBuilder::new(&self.pattern)
+                .size_limit(1 << 22)
+                .dfa_size_limit(1 << 16)
+                .build()
+                .expect("a catalog pattern compiles (tested)")
+        })
+    }
 }
 
 /// The catalog built into the linter.
@@ -109,15 +138,9 @@ pub struct Candidate {
 }
 
 impl Catalog {
-    /// The catalog in `text` (TOML), with every pattern compiled.
+    /// The catalog in `text` (TOML); its patterns compile when first needed.
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut file: File = toml::from_str(text).map_err(|e| e.to_string())?;
-        let compile = |p: &str, id: &str| {
-            RegexBuilder::new(p)
-                .size_limit(1 << 22)
-                .build()
-                .map_err(|e| format!("format `{id}`: {e}"))
-        };
         let mut prefixes: Vec<&str> = Vec::new();
         let mut prefix_of = Vec::new();
         let mut keywords: Vec<String> = Vec::new();
@@ -130,7 +153,7 @@ impl Catalog {
             }
         }
         for (i, f) in file.format.iter().enumerate() {
-            bodies.push(compile(&format!("^(?:{})", f.body), &f.id)?);
+            bodies.push(Lazy::new(format!("^(?:{})", f.body)));
             if f.keywords.is_empty() {
                 if f.prefixes.is_empty() {
                     return Err(format!(
@@ -153,7 +176,7 @@ impl Catalog {
                         }
                     }
                 }
-                whole.push(Some(compile(&pattern(f), &f.id)?));
+                whole.push(Some(Lazy::new(pattern(f))));
             }
         }
         let prefixes = AhoCorasick::builder()
@@ -195,7 +218,7 @@ impl Catalog {
                 continue;
             }
             let body_start = start + len;
-            if let Some(b) = self.bodies[format].find(&text[body_start..]) {
+            if let Some(b) = self.bodies[format].get().find(&text[body_start..]) {
                 out.push(Candidate {
                     format,
                     range: start..body_start + b.end(),
@@ -215,7 +238,7 @@ impl Catalog {
             let Some(regex) = &self.whole[format] else {
                 continue;
             };
-            for m in regex.find_iter(text) {
+            for m in regex.get().find_iter(text) {
                 let s = m.as_str();
                 let prefix = self.formats[format]
                     .prefixes
@@ -234,48 +257,97 @@ impl Catalog {
         out
     }
 
-    /// The literal strings one of which a text holds when it holds a key of some format:
-    /// each prefix of 3 or more characters, and the keywords of formats with a shorter one.
-    pub fn triggers(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
+    /// Whether `text` is, whole, a format that carries a checksum with a checksum that fails:
+    /// a look-alike such as a documentation example, never an issued key.
+    pub fn fails_checksum(&self, text: &str) -> bool {
+        self.formats.iter().enumerate().any(|(i, f)| {
+            f.checksum == Some(Checksum::GithubCrc32)
+                && f.prefixes.iter().any(|p| {
+                    text.strip_prefix(p.as_str()).is_some_and(|body| {
+                        self.bodies[i]
+                            .get()
+                            .find(body)
+                            .is_some_and(|m| m.end() == body.len())
+                            && !github_crc32(body)
+                    })
+                })
+        })
+    }
+
+    /// What a text holds when it may hold a key of some format, as the prefilter's
+    /// alternatives: strings one of which must be in the text, and a regular expression (ASCII,
+    /// case-insensitive) it must then match. Each weak prefix is its own alternative, so a
+    /// file with `path` in it runs Airtable's `pat` pattern alone, not the whole catalog's.
+    ///
+    /// - a long prefix alone (`sk-proj-`, `github_pat_`): rare in code;
+    /// - a short one with its body (`pattern` is no `pat` key, `next_token` no `ext_` key);
+    /// - a keyword with a token of a key's length and a digit after it on its line (a keyword
+    ///   is often a common word: `client`, `linear`, `vault`);
+    /// - any prefix as a literal of its own: the first piece of a key assembled from pieces.
+    pub fn trigger_alternatives(&'static self) -> Vec<(Vec<&'static str>, Option<String>)> {
+        let mut long: Vec<&'static str> = Vec::new();
+        let mut every: Vec<&'static str> = Vec::new();
+        let mut keywords: Vec<&'static str> = Vec::new();
+        let mut out: Vec<(Vec<&'static str>, Option<String>)> = Vec::new();
         for f in &self.formats {
-            if self.strong_prefixes(f) {
-                out.extend(f.prefixes.iter().map(String::as_str));
+            if !f.keywords.is_empty() {
+                keywords.extend(trigger_keywords(f));
+                continue;
+            }
+            let prefixes: Vec<&'static str> = f.prefixes.iter().map(String::as_str).collect();
+            every.extend(&prefixes);
+            // A scheme (`https://`) is in every other file: a URL format needs its body.
+            if prefixes
+                .iter()
+                .all(|p| p.len() >= LONG_PREFIX && !p.ends_with("://"))
+            {
+                long.extend(prefixes);
             } else {
-                out.extend(trigger_keywords(f));
+                out.push((prefixes, Some(format!("(?i-u){}", pattern(f)))));
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        for list in [&mut long, &mut every, &mut keywords] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        // The strings only decide which patterns run; their beginnings do as well and keep the
+        // prefilter's automaton small enough to be a DFA.
+        let heads = |list: &[&'static str], n: usize| {
+            let mut out: Vec<&'static str> = list.iter().map(|s| &s[..s.len().min(n)]).collect();
+            out.sort_unstable_by_key(|s| s.to_ascii_lowercase());
+            out.dedup_by_key(|s| s.to_ascii_lowercase());
+            out
+        };
+        let escaped = |list: &[&str]| list.iter().map(|s| regex::escape(s)).collect::<Vec<_>>();
+        // `aad` in `0xAAD8` is no keyword: a short one stands as a word.
+        let words: Vec<String> = keywords
+            .iter()
+            .map(|k| match k.len() {
+                n if n < LONG_PREFIX => format!(r"\b{}\b", regex::escape(k)),
+                _ => regex::escape(k),
+            })
+            .collect();
+        out.push((
+            heads(&keywords, 4),
+            Some(format!(
+                r"(?i-u)(?:{})[^\n]{{0,64}}?(?:[A-Za-z0-9+/=_.~-]{{8,}}[0-9]|[0-9][A-Za-z0-9+/=_.~-]{{8,}})",
+                words.join("|")
+            )),
+        ));
+        out.push((
+            heads(&every, LONG_PREFIX),
+            Some(format!(r#"(?i-u)"(?:{})""#, escaped(&every).join("|"))),
+        ));
+        out.push((
+            heads(&long, LONG_PREFIX),
+            Some(format!(r"(?i-u)\b(?:{})", escaped(&long).join("|"))),
+        ));
         out
     }
-
-    /// A regular expression a text matches when one of [`Catalog::triggers`] is where a key
-    /// of its format can begin (a prefix at a word boundary: `next_token` holds no `ext_`
-    /// key).
-    pub fn trigger_pattern(&self) -> String {
-        let mut prefixes: Vec<String> = Vec::new();
-        let mut words: Vec<String> = Vec::new();
-        for f in &self.formats {
-            if self.strong_prefixes(f) {
-                prefixes.extend(f.prefixes.iter().map(|p| regex::escape(p)));
-            } else {
-                words.extend(trigger_keywords(f).map(regex::escape));
-            }
-        }
-        prefixes.sort_unstable();
-        prefixes.dedup();
-        words.sort_unstable();
-        words.dedup();
-        let mut alternatives = vec![format!(r"\b(?:{})", prefixes.join("|"))];
-        alternatives.extend(words);
-        format!("(?i-u){}", alternatives.join("|"))
-    }
-
-    fn strong_prefixes(&self, f: &Format) -> bool {
-        !f.prefixes.is_empty() && f.prefixes.iter().all(|p| p.len() >= 3)
-    }
 }
+
+/// Prefixes this long are rare enough in code to make a file worth parsing on their own.
+const LONG_PREFIX: usize = 5;
 
 /// A format's keywords but the generic ones: a credential word alone (`token`) is in every
 /// other file, and a key beside one is the high-entropy test's, which has triggers of its own.

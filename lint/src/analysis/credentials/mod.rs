@@ -19,8 +19,8 @@ pub mod page;
 mod values;
 
 pub use values::{
-    MAX_SECRET_LEN, MIN_SECRET_LEN, is_high_entropy, is_placeholder_password, is_public_by_design,
-    is_strong_password, is_words, shannon_entropy,
+    MAX_SECRET_LEN, MIN_SECRET_LEN, base64_text, is_high_entropy, is_placeholder_password,
+    is_public_by_design, is_strong_password, is_words, shannon_entropy,
 };
 
 use catalog::{CATALOG, Checksum, Followed};
@@ -86,16 +86,16 @@ pub struct Match {
     pub range: Range<usize>,
 }
 
-/// The beginnings of the shapes the code knows (the catalog's are [`triggers`]).
-const SHAPE_PREFIXES: &[&str] = &["-----BEGIN", "eyJ"];
-
-/// Strings one of which a text holds when it holds a key of a known format, and a pattern
-/// it then matches: the prefilter's triggers.
-pub fn triggers() -> (Vec<&'static str>, String) {
-    let mut strings = CATALOG.triggers();
-    strings.extend(SHAPE_PREFIXES);
-    let pattern = format!(r"{}|-----BEGIN|\beyJ", CATALOG.trigger_pattern());
-    (strings, pattern)
+/// What a text holds when it may hold a key of a known format: the prefilter's alternatives
+/// (strings one of which it holds, and a pattern it then matches).
+pub fn triggers() -> Vec<(Vec<&'static str>, Option<String>)> {
+    let mut out = CATALOG.trigger_alternatives();
+    out.push((vec!["-----BEGIN"], None));
+    out.push((
+        vec!["eyJ"],
+        Some(r"(?-u)\beyJ[A-Za-z0-9_-]{8,}\.eyJ".to_owned()),
+    ));
+    out
 }
 
 /// PEM private keys and JSON Web Tokens, whose checks are code rather than catalog entries.
@@ -145,7 +145,9 @@ fn scan(text: &str, near: &str) -> Vec<Match> {
             private_key(text, m.range())
         } else {
             let body = &m.as_str()[m.as_str().find('.').map_or(0, |d| d + 1)..];
-            (!is_placeholder(body)).then(|| Match {
+            // A signature that decodes to text (`invalid_signature`) was never computed.
+            let signature = body.rsplit('.').next().unwrap_or("");
+            (!is_placeholder(body) && base64_text(signature).is_none()).then(|| Match {
                 kind: Kind::Jwt,
                 range: m.range(),
             })
@@ -322,7 +324,9 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 /// Words that mark a value as made up. Checked case-insensitively anywhere in a token's
 /// secret part: a random key holds one of them by chance about once in a thousand.
 const PLACEHOLDER_WORDS: &[&str] = &[
-    "example",
+    // `EXAMPL` too: AWS's example key IDs are cut to `..EXAMPL` where a format is shorter.
+    "exampl",
+    "notreal",
     "dummy",
     "fake",
     "placeholder",

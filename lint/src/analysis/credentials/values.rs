@@ -78,6 +78,9 @@ fn has_format_argument(p: &str) -> bool {
 /// Beginnings of values that are public by design: publishable and public keys, which pages
 /// and apps ship to every user.
 const PUBLIC_PREFIXES: &[&str] = &[
+    // Stripe's card tokens and payment methods: references made with the publishable key.
+    "tok_",
+    "pm_",
     "pk_live_",
     "pk_test_",
     "pk.eyJ",
@@ -131,6 +134,41 @@ pub const MAX_SECRET_LEN: usize = 256;
 /// known to be assigned to something that names a credential: on its own, a hash or a random
 /// test id passes too.
 pub fn is_high_entropy(s: &str) -> bool {
+    looks_random(s) && !encodes_made_up_text(s)
+}
+
+/// Whether `s` is base64 of text with nothing secret in it: JSON (`eyJ..`, a token's header or
+/// claims alone), `id:api_key`, words. Random key bytes never decode to text; an encoded
+/// `user:password` or `id:key` whose parts look random is still a secret.
+fn encodes_made_up_text(s: &str) -> bool {
+    base64_text(s).is_some_and(|text| {
+        !text
+            .split([':', ' ', ',', '"'])
+            .any(|part| looks_random(part) || is_strong_password(part))
+    })
+}
+
+/// `s` decoded from base64 (standard or URL-safe, padding optional) when that is printable
+/// text of four or more characters.
+pub fn base64_text(s: &str) -> Option<String> {
+    use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let bytes = [
+        GeneralPurpose::new(&base64::alphabet::STANDARD, config),
+        GeneralPurpose::new(&base64::alphabet::URL_SAFE, config),
+    ]
+    .iter()
+    .find_map(|engine| engine.decode(s).ok())?;
+    let text = String::from_utf8(bytes).ok()?;
+    (text.chars().count() >= 4 && text.chars().all(|c| !c.is_control() || c == '\n'))
+        .then_some(text)
+}
+
+/// The statistical test alone: the alphabet, letters and digits, entropy (see
+/// [`is_high_entropy`]).
+fn looks_random(s: &str) -> bool {
     let n = s.len();
     if !(MIN_SECRET_LEN..=MAX_SECRET_LEN).contains(&n) {
         return false;
@@ -247,6 +285,17 @@ mod tests {
         for s in no {
             assert!(!is_high_entropy(s), "{s} ({})", shannon_entropy(s));
         }
+    }
+
+    #[test]
+    fn encoded_text_is_no_key() {
+        // `{"oid":"12345678-9abc"}`, `id:api_key`: data in base64, not random bytes.
+        for s in ["eyJvaWQiOiIxMjM0NTY3OC05YWJjIn0", "aWQ6YXBpX2tleQ=="] {
+            assert!(!is_high_entropy(s), "{s}");
+        }
+        // `id:` and a random key, encoded: still a secret.
+        let encoded = "aWQ6UTd3RTJyVDl5VTRpTzFwQTZzRDNmRzhoSjVrTA==";
+        assert!(is_high_entropy(encoded));
     }
 
     #[test]
