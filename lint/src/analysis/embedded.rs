@@ -56,7 +56,7 @@ const DEFAULT_PASSWORDS: &[&str] = &[
 /// a separator; the value quoted or bare.
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?m)(?:^|[\s;,{(\[&?])["']?([A-Za-z_][A-Za-z0-9_.\-]{0,63})["']?[ \t]*(:|=)[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s;,&"'}\]\)(<>]+))"#,
+        r#"(?m)(?:^|[\s;,{(\[&?])["']?([A-Za-z_][A-Za-z0-9_.\-]{0,63})["']?[ \t]*(:|=)[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|`([^`\n]*)`|([^\s;,&"'`}\]\)(<>]+))"#,
     )
     .expect("the assignment pattern compiles")
 });
@@ -87,7 +87,7 @@ pub fn find(text: &str) -> Vec<Embedded> {
         let (Some(key), Some(separator)) = (c.get(1), c.get(2)) else {
             continue;
         };
-        let Some(value) = c.get(3).or(c.get(4)).or(c.get(5)) else {
+        let Some(value) = c.get(3).or(c.get(4)).or(c.get(5)).or(c.get(6)) else {
             continue;
         };
         let key_text = key.as_str();
@@ -95,7 +95,7 @@ pub fn find(text: &str) -> Vec<Embedded> {
         // and paths, not a value.
         let code = text[separator.end()..].starts_with(':')
             || text[..separator.start()].ends_with(':')
-            || (c.get(5).is_some()
+            || (c.get(6).is_some()
                 && (value.as_str().contains("::") || text[value.end()..].starts_with(['(', '<'])));
         if !code && names_secret(key_text) && is_secret_value(value.as_str()) {
             out.push(Embedded {
@@ -260,6 +260,7 @@ mod tests {
             "Client { api_key: SecretString::from(\"sk-example\") }",
             "let t = Token { secret: Zeroizing::new(bytes) };",
             "Expects a [Token::StartObject] or [Token::ValueNull]",
+            "The header and purpose for the public token: `v2.public.`.",
             "use aws_credential_types::Credentials;",
             "token=access_token_123&token_type_hint=access_token",
             "Credential=123-key/20090213/us-west-17/sts/aws4_request",
