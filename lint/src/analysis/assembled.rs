@@ -14,6 +14,8 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{BinOp, Expr, Lit, Token};
 
+use crate::analysis::matchers::path_segments;
+
 /// The longest value assembled; beyond it a string is data, and a hostile file cannot make
 /// the walk build gigabytes.
 const MAX_LEN: usize = 4096;
@@ -223,12 +225,7 @@ fn strip(e: &Expr) -> &Expr {
 /// `String::from`, `Cow::from`, `String::from_str`.
 fn is_string_from(func: &Expr) -> bool {
     let Expr::Path(p) = func else { return false };
-    let names: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let names = path_segments(&p.path);
     matches!(
         names.iter().map(String::as_str).collect::<Vec<_>>()[..],
         [.., "String" | "Cow", "from" | "from_str"]

@@ -26,9 +26,14 @@ pub fn env_fn(path: &str) -> Option<EnvFn> {
     }
 }
 
+/// The names of a path's segments: `std::env::var` is `["std", "env", "var"]`.
+pub fn path_segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
 /// `env!`/`option_env!`, also `std::`/`core::` prefixed.
 pub fn env_macro(path: &syn::Path) -> Option<&'static str> {
-    let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segs = path_segments(path);
     let (last, prefix) = segs.split_last()?;
     if !(prefix.is_empty() || prefix == ["std"] || prefix == ["core"]) {
         return None;

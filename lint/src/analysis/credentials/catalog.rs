@@ -1,4 +1,5 @@
-//! The catalog of credential formats ([`formats.toml`](formats.toml)), compiled once.
+//! The catalog of credential formats ([`formats.toml`](formats.toml)), read once; each
+//! format's pattern compiles the first time a text could match it.
 //!
 //! Formats are data, so a provider's new token is an entry with its documentation link rather
 //! than code, and the rule page and the catalog's tests are generated from the same entries.
@@ -29,8 +30,6 @@ pub struct Format {
     pub keywords: Vec<String>,
     #[serde(default)]
     pub checksum: Option<Checksum>,
-    #[serde(default)]
-    pub followed: Followed,
     /// The body mixes letters and digits (a random body of its length always does).
     #[serde(default)]
     pub mixed: bool,
@@ -48,14 +47,33 @@ pub enum Checksum {
     GithubCrc32,
 }
 
-/// What may come right after a match.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum Followed {
-    /// Not a letter, digit or `_`: a longer token is another thing.
-    #[default]
-    NoWord,
-    Any,
+impl Format {
+    /// The length of the longest of the format's prefixes `s` begins with (0 for none).
+    pub fn prefix_len(&self, s: &str) -> usize {
+        self.prefixes
+            .iter()
+            .filter(|p| s.starts_with(p.as_str()))
+            .map(String::len)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether the checksum the format carries holds for a key's secret part (true for a
+    /// format without one).
+    pub fn checksum_holds(&self, body: &str) -> bool {
+        match self.checksum {
+            Some(Checksum::GithubCrc32) => github_crc32(body),
+            None => true,
+        }
+    }
+
+    /// Whether a match begins with a word character, so that it needs a word boundary before
+    /// it (`my_ghp_..` is no token); a format without prefixes begins with its body's.
+    fn begins_with_word(&self) -> bool {
+        self.prefixes
+            .first()
+            .is_none_or(|p| p.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    }
 }
 
 #[derive(Deserialize)]
@@ -205,11 +223,7 @@ impl Catalog {
         for m in self.prefixes.find_overlapping_iter(text) {
             let (format, len) = self.prefix_of[m.pattern().as_usize()];
             let start = m.start();
-            let prefix = &self.formats[format].prefixes;
-            let word_start = prefix
-                .first()
-                .is_some_and(|p| p.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
-            if word_start
+            if self.formats[format].begins_with_word()
                 && text[..start]
                     .bytes()
                     .next_back()
@@ -239,18 +253,10 @@ impl Catalog {
                 continue;
             };
             for m in regex.get().find_iter(text) {
-                let s = m.as_str();
-                let prefix = self.formats[format]
-                    .prefixes
-                    .iter()
-                    .filter(|p| s.starts_with(p.as_str()))
-                    .map(String::len)
-                    .max()
-                    .unwrap_or(0);
                 out.push(Candidate {
                     format,
                     range: m.range(),
-                    body_start: m.start() + prefix,
+                    body_start: m.start() + self.formats[format].prefix_len(m.as_str()),
                 });
             }
         }
@@ -268,7 +274,7 @@ impl Catalog {
                             .get()
                             .find(body)
                             .is_some_and(|m| m.end() == body.len())
-                            && !github_crc32(body)
+                            && !f.checksum_holds(body)
                     })
                 })
         })
@@ -359,15 +365,14 @@ fn trigger_keywords(f: &Format) -> impl Iterator<Item = &str> {
 }
 
 /// A format's regular expression: an ASCII word boundary where the match begins with a word
-/// character, the prefixes, the body. ASCII classes where the body allows (the lazy DFA
-/// handles those); Unicode ones (for a body that names any character) otherwise.
+/// character, the prefixes, the body.
 fn pattern(f: &Format) -> String {
     let prefixes: Vec<String> = f.prefixes.iter().map(|p| regex::escape(p)).collect();
-    let starts_with_word = f
-        .prefixes
-        .first()
-        .is_none_or(|p| p.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
-    let boundary = if starts_with_word { r"(?-u:\b)" } else { "" };
+    let boundary = if f.begins_with_word() {
+        r"(?-u:\b)"
+    } else {
+        ""
+    };
     let prefix = if prefixes.is_empty() {
         String::new()
     } else {

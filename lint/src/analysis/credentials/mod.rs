@@ -23,7 +23,7 @@ pub use values::{
     is_public_by_design, is_strong_password, is_words, shannon_entropy,
 };
 
-use catalog::{CATALOG, Checksum, Followed};
+use catalog::CATALOG;
 
 /// What a credential is: a format of the catalog, or one of the two shapes the code knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,13 +65,7 @@ impl Kind {
                 .map_or(0, |(i, p)| i + p.len())
         };
         match self {
-            Kind::Format(i) => CATALOG.formats[i]
-                .prefixes
-                .iter()
-                .filter(|p| credential.starts_with(p.as_str()))
-                .map(String::len)
-                .max()
-                .unwrap_or(0),
+            Kind::Format(i) => CATALOG.formats[i].prefix_len(credential),
             Kind::PrivateKey => upto("-----", 1),
             Kind::Jwt => upto(".", 0),
         }
@@ -186,23 +180,15 @@ pub fn contains_known(text: &str) -> bool {
 fn verify(text: &str, c: &catalog::Candidate, near: &str) -> bool {
     let f = &CATALOG.formats[c.format];
     let body = &text[c.body_start..c.range.end];
-    if f.followed == Followed::NoWord
-        && text[c.range.end..]
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+    // A longer token is another thing.
+    if text[c.range.end..]
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        || !f.checksum_holds(body)
     {
         return false;
     }
-    let checksum = match f.checksum {
-        Some(Checksum::GithubCrc32) => {
-            if !catalog::github_crc32(body) {
-                return false;
-            }
-            true
-        }
-        None => false,
-    };
     // A random body of a format without a prefix mixes letters and digits; `select-menu-
     // object-structure` in a URL does not.
     let mixed = has_digit(body) && body.bytes().any(|b| b.is_ascii_alphabetic());
@@ -212,7 +198,7 @@ fn verify(text: &str, c: &catalog::Candidate, near: &str) -> bool {
     if is_placeholder_of(f, body) {
         return false;
     }
-    if checksum || f.keywords.is_empty() {
+    if f.checksum.is_some() || f.keywords.is_empty() {
         return true;
     }
     let line = text[..c.range.start].rfind('\n').map_or(0, |n| n + 1);

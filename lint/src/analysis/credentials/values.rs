@@ -33,12 +33,13 @@ pub fn is_strong_password(p: &str) -> bool {
 /// a password spelled on a word that says it is made up, in leetspeak too (`pa$$word`,
 /// `topS3cr3tP4$$w0rd`, `p@ssw0rd1`).
 pub fn is_placeholder_password(p: &str) -> bool {
+    let letters = unleet(p);
     ["${", "{{", "{}", "%s", "%(", "***", "..."]
         .iter()
         .any(|t| p.contains(t))
         || (p.starts_with('<') && p.ends_with('>'))
         || has_format_argument(p)
-        || MADE_UP_WORDS.iter().any(|w| unleet(p).contains(w))
+        || MADE_UP_WORDS.iter().any(|w| letters.contains(w))
         || is_placeholder(&p.replace(['%', '*', '$', '{', '}', '<', '>'], ""))
 }
 

@@ -9,6 +9,8 @@ use crate::analysis::matchers;
 use crate::finding::Location;
 use crate::input::source::{ByteSpan, SourceFile};
 
+pub(super) use crate::analysis::matchers::path_segments;
+
 /// A configured sink or serializer, as written in the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum SinkSpec {
@@ -626,10 +628,6 @@ pub(super) fn member_key(m: &syn::Member) -> String {
         syn::Member::Named(i) => i.to_string(),
         syn::Member::Unnamed(i) => i.index.to_string(),
     }
-}
-
-pub(super) fn path_segments(path: &syn::Path) -> Vec<String> {
-    path.segments.iter().map(|s| s.ident.to_string()).collect()
 }
 
 pub(super) fn str_lit(e: &Expr) -> Option<&syn::LitStr> {
