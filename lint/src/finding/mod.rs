@@ -1,7 +1,9 @@
 //! Findings are plain data from the rules to the renderers: no miette, no clap, no I/O.
 
+mod fix;
 mod meta;
 
+pub use fix::{Applicability, Edit, Fix, apply};
 pub use meta::{DOCS_BASE_URL, DOCS_URL, RuleMeta, absolute_links, closest};
 
 use serde::Serialize;
@@ -92,6 +94,8 @@ pub struct Finding {
     /// Set when a suppression comment silenced this finding (it is then in
     /// [`crate::verdict::report::Report::suppressed`], not in `findings`).
     pub suppression: Option<Suppression>,
+    /// Edits that make the finding go away, when the rule knows them.
+    pub fix: Option<Fix>,
 }
 
 /// The suppression comment that silenced a finding.
@@ -125,7 +129,13 @@ impl Finding {
             identity: String::new(),
             fingerprint: String::new(),
             suppression: None,
+            fix: None,
         }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     /// Caps the severity at `ceiling`, whatever the rule's configured level.
