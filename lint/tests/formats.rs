@@ -458,7 +458,12 @@ fn assert_diagnostic(d: &Diagnostic, f: &Value, root: &Path) {
         };
         for (span, edit) in child.spans.iter().zip(edits) {
             assert_eq!(
-                (span.line_start, span.column_start, span.line_end, span.column_end),
+                (
+                    span.line_start,
+                    span.column_start,
+                    span.line_end,
+                    span.column_end
+                ),
                 (
                     n(&edit["line"]),
                     n(&edit["column"]),
