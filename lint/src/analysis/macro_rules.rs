@@ -403,6 +403,53 @@ fn repeat_count(body: &TokenStream, b: &Bindings, at: &[usize]) -> Option<usize>
     None
 }
 
+/// The `macro_rules!` definitions anywhere in `file` whose transcribers mention one of `words`
+/// (`Debug`: a macro that declares types deriving it), by name. The last definition of a
+/// name wins, as the textual scope of the file's end sees it.
+pub fn defs_mentioning(file: &syn::File, words: &[&str]) -> HashMap<String, MacroDef> {
+    struct Defs<'w> {
+        words: &'w [&'w str],
+        found: HashMap<String, MacroDef>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Defs<'_> {
+        fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
+            if let (true, Some(name)) = (m.mac.path.is_ident("macro_rules"), &m.ident)
+                && mentions(&m.mac.tokens, self.words)
+                && let Some(def) = MacroDef::parse(&m.mac.tokens)
+            {
+                self.found.insert(name.to_string(), def);
+            }
+            syn::visit::visit_item_macro(self, m);
+        }
+    }
+    let mut defs = Defs {
+        words,
+        found: HashMap::new(),
+    };
+    syn::visit::Visit::visit_file(&mut defs, file);
+    defs.found
+}
+
+fn mentions(tokens: &TokenStream, words: &[&str]) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        TokenTree::Ident(i) => words.iter().any(|w| i == w),
+        TokenTree::Group(g) => mentions(&g.stream(), words),
+        _ => false,
+    })
+}
+
+/// Every token of `tokens`, groups' contents included: what an expansion costs.
+pub fn token_count(tokens: &TokenStream) -> usize {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|t| match t {
+            TokenTree::Group(g) => 1 + token_count(&g.stream()),
+            _ => 1,
+        })
+        .sum()
+}
+
 /// The transcribers of a `macro_rules!` definition as plain Rust: each `$name` becomes the
 /// identifier `name` (spanned where it is written), `$crate` becomes `crate`, and each
 /// `$( .. )` repetition is written once. For rules that look at what a macro declares

@@ -14,6 +14,7 @@ use syn::visit::{self, Visit};
 use crate::analysis::debug_attrs::{
     custom_format, customises_debug, debug_derive, redact_derive, redact_marked,
 };
+use crate::analysis::macro_rules::{self, MacroDef};
 use crate::analysis::matchers;
 use crate::analysis::prefilter::{Needs, Triggers};
 use crate::analysis::printed_types::{Aliases, MAX_DEPTH, plain_type};
@@ -46,7 +47,10 @@ declare_rule! {
     /// `SmolStr`, `CompactString`, `EcoString`, `ArcStr`, `KString`, `FlexStr`, `HipStr`,
     /// `ImString`, `SharedString`. Types declared inside macro
     /// invocations are checked, and so are those a `macro_rules!` body declares (each
-    /// `$name` read as the identifier `name`), whatever the macro is invoked with.
+    /// `$name` read as the identifier `name`), whatever the macro is invoked with. An
+    /// invocation of a `macro_rules!` macro of the same file whose body derives `Debug` is
+    /// checked as what it expands to (internal `@rule` arms and the macro invoking itself
+    /// included), and a field it declares is reported where the invocation writes it.
     ///
     /// Names are split into words (`apiKey`, `API_KEY`, `api_key` alike) and judged by their
     /// last word, the thing the field *is*: `token_count`, `max_tokens`, `token_url`,
@@ -189,6 +193,9 @@ impl Rule for SecretDebugDerive {
             depth: 0,
             filled: false,
             redact: false,
+            defs: macro_rules::defs_mentioning(file, &["Debug", "Redact"]),
+            within: None,
+            budget: EXPANSION_BUDGET,
         };
         walker.visit_file(file);
     }
@@ -204,7 +211,19 @@ struct Walker<'c, 'a> {
     filled: bool,
     /// The type derives `Redact`: only its unmarked fields can print a secret.
     redact: bool,
+    /// This file's macros that declare types deriving `Debug`, by name: an invocation
+    /// (`request! { struct CreateKey { api_key: String } }`) is checked as what it expands to.
+    defs: HashMap<String, MacroDef>,
+    /// Inside an expansion: the invocation's bytes. Only fields written there are reported;
+    /// those the macro's own body writes are reported where the body is.
+    within: Option<ByteSpan>,
+    /// Tokens this file's expansions may still produce (a macro that invokes itself several
+    /// times grows exponentially).
+    budget: usize,
 }
+
+/// What the expansions of one file may produce, as the facts walk allows its own.
+const EXPANSION_BUDGET: usize = 250_000;
 
 impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item(&mut self, item: &'ast syn::Item) {
@@ -279,6 +298,18 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
             }
             return;
         }
+        if let Some(Ok(file)) = self.expand(mac).map(syn::parse2::<syn::File>) {
+            let invocation = self.cx.source.byte_span(mac.delimiter.span().join());
+            let outer = self.within;
+            self.within = Some(outer.unwrap_or(invocation));
+            self.depth += 1;
+            for item in &file.items {
+                self.visit_item(item);
+            }
+            self.depth -= 1;
+            self.within = outer;
+            return;
+        }
         // Only bodies that declare a type are worth parsing as items.
         let declares = mac
             .tokens
@@ -302,6 +333,15 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
 }
 
 impl Walker<'_, '_> {
+    /// What an invocation of one of this file's type-declaring macros expands to, while the
+    /// budget lasts.
+    fn expand(&mut self, mac: &syn::Macro) -> Option<proc_macro2::TokenStream> {
+        let def = self.defs.get(&mac.path.get_ident()?.to_string())?;
+        let out = def.expand(&mac.tokens)?;
+        self.budget = self.budget.checked_sub(macro_rules::token_count(&out))?;
+        Some(out)
+    }
+
     /// Checks the fields of a struct (`variant` `None`) or of one enum variant.
     fn fields(
         &mut self,
@@ -381,6 +421,12 @@ impl Walker<'_, '_> {
             start: start.min(ty_span.end),
             end: ty_span.end,
         };
+        if self
+            .within
+            .is_some_and(|w| span.start < w.start || span.end > w.end)
+        {
+            return;
+        }
         let ty = source
             .slice(ty_span)
             .split_whitespace()
@@ -412,7 +458,8 @@ impl Walker<'_, '_> {
                  or derive `vox_clavis::Redact` instead of `Debug` and mark the field `#[secret]`",
             )
             .with_identity(format!("{owner}.{name}"));
-        let by_hand = !self.filled && !filled_by_library(&field.attrs);
+        // In an expansion the edit could land in the macro's body, shared by every use.
+        let by_hand = !self.filled && !filled_by_library(&field.attrs) && self.within.is_none();
         let finding = match plain_string(&field.ty).filter(|_| by_hand) {
             Some(string) => finding.with_fix(Fix::new(
                 "hold it as `SecretString`",
@@ -468,16 +515,15 @@ impl Walker<'_, '_> {
                 "mark the field `#[secret]` so `Debug` prints `[REDACTED]`; if it holds no \
                  secret, mark it `#[not_secret]`",
             )
-            .with_identity(format!("{owner}.{name}"))
-            .with_fix(Fix::new(
+            .with_identity(format!("{owner}.{name}"));
+        let finding = match self.within {
+            Some(_) => finding,
+            None => finding.with_fix(Fix::new(
                 "mark it `#[secret]`",
                 Applicability::Safe,
-                vec![Edit::new(
-                    source,
-                    ByteSpan { start: at, end: at },
-                    mark,
-                )],
-            ));
+                vec![Edit::new(source, ByteSpan { start: at, end: at }, mark)],
+            )),
+        };
         self.cx.report(finding);
     }
 }
