@@ -390,6 +390,13 @@ fn handle_request(state: &mut State, out: &Out, request: Request) {
             reply(out, id, ());
         }
         req::CodeActionRequest::METHOD => {
+            // The diagnostics a client echoes back are not read (the findings are the
+            // server's): one it trimmed (Neovim 0.7 sends what it kept) must not fail the
+            // request.
+            let mut params = params;
+            if let Some(context) = params.get_mut("context").and_then(Value::as_object_mut) {
+                context.insert("diagnostics".to_owned(), json!([]));
+            }
             let Ok(params) = serde_json::from_value::<lsp_types::CodeActionParams>(params) else {
                 return invalid(out, id);
             };
