@@ -76,18 +76,20 @@ impl Gate<'_> {
 /// declared: walk those too, until no file adds anything. Per crate: what a crate declares can
 /// only be reached from its own files. `declared` is what earlier passes saw (empty for a new
 /// run; kept by an editor session, where it only grows: walking a file further than needed
-/// changes no finding).
+/// changes no finding). `only`: the one crate that may have changed (an editor's edit).
 pub(super) fn rounds(
     pool: &rayon::ThreadPool,
     settings: &Settings,
     units: &[ModuleUnit],
     results: &mut [FileResult],
     declared: &mut HashMap<String, Declared>,
+    only: Option<&str>,
     check_one: &(dyn Fn(usize, Gate<'_>) -> FileResult + Sync),
 ) {
     loop {
         let mut by_crate: BTreeMap<&str, Vec<&FileFacts>> = BTreeMap::new();
-        for r in results.iter().filter(|r| r.walked.is_some()) {
+        let wanted = |r: &&FileResult| only.is_none_or(|key| r.unit.crate_key == key);
+        for r in results.iter().filter(|r| r.walked.is_some()).filter(wanted) {
             by_crate
                 .entry(&r.unit.crate_key)
                 .or_default()

@@ -231,6 +231,7 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
         &units,
         &mut results,
         &mut HashMap::new(),
+        None,
         &check_one,
     );
 

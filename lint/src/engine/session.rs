@@ -174,18 +174,10 @@ impl Session {
             walk_all: true,
         };
         self.results[i] = self.check_one(i, gate);
-        let before: Vec<Option<_>> = self.results.iter().map(|r| r.walked).collect();
-        self.rounds();
-        let mut crates: HashSet<String> = HashSet::new();
-        crates.insert(self.units[i].crate_key.clone());
-        for (j, walked) in before.into_iter().enumerate() {
-            if self.results[j].walked != walked {
-                crates.insert(self.units[j].crate_key.clone());
-            }
-        }
-        for key in crates {
-            self.join_crate(&key);
-        }
+        // What a crate declares reaches only its own files: the other crates stand.
+        let key = self.units[i].crate_key.clone();
+        self.rounds(Some(&key));
+        self.join_crate(&key);
         true
     }
 
@@ -267,7 +259,7 @@ impl Session {
         }
         self.results = results;
         self.declared = HashMap::new();
-        self.rounds();
+        self.rounds(None);
         self.parts = BTreeMap::new();
         let crates: HashSet<String> = self.units.iter().map(|u| u.crate_key.clone()).collect();
         for key in crates {
@@ -275,7 +267,7 @@ impl Session {
         }
     }
 
-    fn rounds(&mut self) {
+    fn rounds(&mut self, only: Option<&str>) {
         let mut results = std::mem::take(&mut self.results);
         let mut declared = std::mem::take(&mut self.declared);
         let this = &*self;
@@ -285,6 +277,7 @@ impl Session {
             &this.units,
             &mut results,
             &mut declared,
+            only,
             &|i, gate| this.check_one(i, gate),
         );
         self.results = results;
