@@ -554,3 +554,60 @@ fn exit_without_shutdown_is_a_failure() {
     lsp.stdin = None;
     assert_eq!(lsp.wait(), Some(1));
 }
+
+#[test]
+fn a_configuration_change_is_read_again() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().canonicalize().expect("canonical");
+    std::fs::create_dir_all(root.join("src")).expect("mkdir");
+    let manifest = "[package]\nname = \"conf\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+    std::fs::write(root.join("Cargo.toml"), manifest).expect("write");
+    let lib = root.join("src/lib.rs");
+    let read =
+        "pub fn region() -> Option<String> {\n    std::env::var(\"VOX_REGION_NAME\").ok()\n}\n";
+    std::fs::write(&lib, read).expect("write");
+    let mut lsp = Lsp::start(&root);
+    lsp.initialize(&root);
+    lsp.open(&lib);
+    lsp.wait_for("the first scan", |m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("scanned "))
+    });
+    assert!(
+        !lsp.inbox
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| !d.is_empty())),
+        "not a secret yet: {:#?}",
+        lsp.inbox
+    );
+    // The inventory declares it: the watcher's event, then the save of the file, each reload.
+    let config = root.join("vox-clavis-lint.toml");
+    let inventory = "[[secret]]\nid = \"Region\"\nenv = \"VOX_REGION_NAME\"\n";
+    std::fs::write(&config, inventory).expect("write");
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&config), "type": 1 }] }),
+    );
+    let found = lsp.diagnostics(&uri(&lib), |d| !d.is_empty());
+    assert_eq!(codes(&found), [(1, "secret-env-read".to_owned())]);
+    std::fs::write(&config, "").expect("write");
+    lsp.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri(&config) } }),
+    );
+    lsp.diagnostics(&uri(&lib), <[Value]>::is_empty);
+    // A configuration that does not load: an error message, and the server goes on.
+    std::fs::write(&config, "[[secret]\n").expect("write");
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&config), "type": 2 }] }),
+    );
+    let shown = lsp.wait_for("an error message", |m| m["method"] == "window/showMessage");
+    assert_eq!(shown["params"]["type"], 1, "{shown}");
+    assert_eq!(lsp.stop(), Some(0));
+}
