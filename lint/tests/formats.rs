@@ -11,7 +11,7 @@ use common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
+use cargo_metadata::diagnostic::{Applicability, Diagnostic, DiagnosticLevel};
 use serde::Deserialize;
 use serde_json::Value;
 use vox_clavis_lint::Report;
@@ -439,10 +439,46 @@ fn assert_diagnostic(d: &Diagnostic, f: &Value, root: &Path) {
         assert_eq!(span.label.as_deref(), related["message"].as_str());
     }
 
-    // Children without spans: rust-analyzer adds each to the message as a line.
-    assert!(d.children.iter().all(|c| c.spans.is_empty()));
+    // Children without spans: rust-analyzer adds each to the message as a line. A fix is one
+    // more `help` child whose spans carry the suggestion, which rust-analyzer makes a quick fix.
     assert!(d.children.iter().all(|c| c.level == DiagnosticLevel::Help));
-    let children: Vec<&str> = d.children.iter().map(|c| c.message.as_str()).collect();
+    let (notes, suggestion) = match f["fix"].as_object() {
+        Some(_) => d.children.split_at(d.children.len() - 1),
+        None => (&d.children[..], &[][..]),
+    };
+    assert!(notes.iter().all(|c| c.spans.is_empty()));
+    if let [child] = suggestion {
+        let fix = &f["fix"];
+        assert_eq!(child.message, fix["message"].as_str().unwrap());
+        let edits = fix["edits"].as_array().unwrap();
+        assert_eq!(child.spans.len(), edits.len());
+        let applicability = match fix["applicability"].as_str().unwrap() {
+            "safe" => Applicability::MachineApplicable,
+            _ => Applicability::MaybeIncorrect,
+        };
+        for (span, edit) in child.spans.iter().zip(edits) {
+            assert_eq!(
+                (
+                    span.line_start,
+                    span.column_start,
+                    span.line_end,
+                    span.column_end
+                ),
+                (
+                    n(&edit["line"]),
+                    n(&edit["column"]),
+                    n(&edit["end_line"]),
+                    n(&edit["end_column"])
+                )
+            );
+            assert_eq!(
+                span.suggested_replacement.as_deref(),
+                edit["content"].as_str()
+            );
+            assert_eq!(span.suggestion_applicability, Some(applicability.clone()));
+        }
+    }
+    let children: Vec<&str> = notes.iter().map(|c| c.message.as_str()).collect();
     let mut expected: Vec<String> = f["help"].as_str().map(str::to_owned).into_iter().collect();
     expected.push(format!("for further information visit {DOCS}{rule}.md"));
     assert_eq!(children, expected);

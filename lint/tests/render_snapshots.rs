@@ -6,7 +6,7 @@ mod common;
 
 use common::locate;
 use vox_clavis_lint::Report;
-use vox_clavis_lint::finding::{Finding, Location, Severity};
+use vox_clavis_lint::finding::{Applicability, Edit, Finding, Fix, Location, Severity};
 use vox_clavis_lint::input::source::SourceFile;
 use vox_clavis_lint::render::{Format, RenderOptions, render};
 
@@ -46,7 +46,16 @@ fn report() -> Report {
             "secret `OPENAI_API_KEY` is read from the environment directly",
         )
         .with_label("read here")
-        .with_help("resolve it with `vox_clavis::resolve(SecretId::OpenAiApiKey)`"),
+        .with_help("resolve it with `vox_clavis::resolve(SecretId::OpenAiApiKey)`")
+        .with_fix(Fix::new(
+            "resolve `OPENAI_API_KEY` through the Clavis runtime",
+            Applicability::Unsafe,
+            vec![Edit::new(
+                &config,
+                locate(&config, r#"env::var("OPENAI_API_KEY")"#).span,
+                "vox_clavis::resolve(SecretId::OpenAiApiKey)",
+            )],
+        )),
         // A warning without a label; the `é` before it makes characters differ from bytes.
         Finding::new(
             "secret-env-read",
@@ -205,6 +214,7 @@ fn render_json_has_exactly_the_documented_fields() {
                 "end_column",
                 "end_line",
                 "fingerprint",
+                "fix",
                 "help",
                 "line",
                 "message",

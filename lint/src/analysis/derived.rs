@@ -392,7 +392,7 @@ impl Finder<'_> {
         let variants = item
             .variants
             .iter()
-            .filter_map(|v| self.read_variant(v, &origin))
+            .filter_map(|v| self.read_variant(v, &origin, &item.ident.to_string()))
             .collect();
         DerivedEnum {
             name: item.ident.to_string(),
@@ -402,7 +402,12 @@ impl Finder<'_> {
         }
     }
 
-    fn read_variant(&self, variant: &syn::Variant, origin: &str) -> Option<DerivedVariant> {
+    fn read_variant(
+        &self,
+        variant: &syn::Variant,
+        origin: &str,
+        enum_name: &str,
+    ) -> Option<DerivedVariant> {
         let mut keys = Keys::default();
         for meta in matchers::attr_lists(&variant.attrs, "secret") {
             if let syn::Meta::List(list) = meta {
@@ -427,6 +432,7 @@ impl Finder<'_> {
             description: (!description.is_empty()).then_some(description),
             sensitive: keys.sensitive.unwrap_or(true),
             origin: origin.to_owned(),
+            declared_in: Some((self.source.display.clone(), enum_name.to_owned())),
         };
         let names_at = std::iter::once(&env)
             .chain(&keys.aliases)
@@ -697,6 +703,7 @@ mod tests {
             description: None,
             sensitive: true,
             origin: origin.to_owned(),
+            declared_in: None,
         }
     }
 

@@ -35,6 +35,7 @@ pub mod matchers;
 pub mod prefilter;
 pub mod printed_types;
 pub mod reads;
+pub mod resolver_fix;
 pub mod scope;
 pub mod secret_field_names;
 pub mod secret_value_names;

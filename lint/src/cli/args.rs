@@ -60,6 +60,7 @@ pub enum Command {
 
 /// Options of `check`.
 #[derive(Clone, Debug, Args)]
+#[command(group(clap::ArgGroup::new("edits").args(["fix", "add_suppressions"]).multiple(true)))]
 pub struct CheckArgs {
     /// Files and directories to check [default: .]
     #[arg(value_name = "PATH")]
@@ -150,6 +151,26 @@ pub struct CheckArgs {
     /// staged changes (since REV's merge base with `--diff REV`)
     #[arg(long)]
     pub staged: bool,
+
+    /// Apply the fixes that keep the code's meaning (renaming a deprecated alias, deleting an
+    /// unused suppression), then report what remains
+    #[arg(long, conflicts_with_all = ["staged", "write_baseline"])]
+    pub fix: bool,
+
+    /// With `--fix`, also apply the fixes that change types or behaviour and need review
+    /// (an env read becomes a resolver call, a `String` field a `SecretString`)
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+
+    /// With `--fix` or `--add-suppressions`, print the changes as a unified diff and write
+    /// nothing
+    #[arg(long, requires = "edits")]
+    pub dry_run: bool,
+
+    /// Write a suppression comment giving REASON for every current finding (adopting the
+    /// linter on old code, beside `--write-baseline`)
+    #[arg(long, value_name = "REASON", conflicts_with_all = ["fix", "staged", "write_baseline"])]
+    pub add_suppressions: Option<String>,
 
     /// Run every rule on every file, even those the prefilter shows no rule could fire in
     /// (same findings, slower; for benchmarks and for checking the prefilter)

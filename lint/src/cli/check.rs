@@ -1,5 +1,6 @@
 //! `check`: configuration -> engine -> renderer -> report file or stdout -> exit status.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use super::{exit, print_error, write_stderr, write_stdout};
 use crate::config::selection::Selection;
 use crate::config::{self, ConfigError, Settings};
 use crate::engine::{self, CheckOptions};
+use crate::finding::Applicability;
 use crate::input::changes::Changes;
 use crate::input::git::Repo;
 use crate::input::walk::WalkSetupError;
@@ -56,7 +58,95 @@ impl Failure {
 }
 
 fn execute(args: &CheckArgs) -> Result<u8, Failure> {
+    if args.fix || args.add_suppressions.is_some() {
+        return edit(args);
+    }
     let report = report(args)?;
+    print(args, &report)?;
+    // Machine formats keep standard error for failures.
+    if !args.quiet && matches!(args.format, render::Format::Human) {
+        write_stderr(&fixable(&report));
+    }
+    if args.exit_zero {
+        return Ok(exit::CLEAN);
+    }
+    Ok(status(&report, args.fail_on))
+}
+
+/// `--fix`, `--add-suppressions`: the edited code's report (or the diff with `--dry-run`),
+/// then what was done on standard error.
+fn edit(args: &CheckArgs) -> Result<u8, Failure> {
+    let outcome = super::fix::run(args)?;
+    let report = &outcome.report;
+    match &outcome.diff {
+        Some(diff) => write_stdout(diff).map_err(Failure::Message)?,
+        None => print(args, report)?,
+    }
+    if !args.quiet {
+        let done = match (args.add_suppressions.is_some(), args.dry_run) {
+            (true, false) => "added",
+            (true, true) => "would add",
+            (false, false) => "applied",
+            (false, true) => "would apply",
+        };
+        let what = if args.add_suppressions.is_some() {
+            plural(outcome.applied, "suppression comment")
+        } else {
+            plural(outcome.applied, "fix")
+        };
+        let left = plural(report.findings.len(), "finding");
+        let mut line = format!("{done} {what}, {left} left");
+        if outcome.unsafe_left > 0 {
+            line.push_str(&format!(
+                " ({} fixable with `--unsafe-fixes`)",
+                outcome.unsafe_left
+            ));
+        }
+        write_stderr(&format!("{line}\n"));
+    }
+    if args.exit_zero {
+        return Ok(exit::CLEAN);
+    }
+    if outcome.diff.as_ref().is_some_and(|d| !d.is_empty()) {
+        return Ok(exit::FINDINGS);
+    }
+    Ok(status(report, args.fail_on))
+}
+
+fn plural(n: usize, what: &str) -> String {
+    let s = match (n, what.ends_with('x')) {
+        (1, _) => "",
+        (_, true) => "es",
+        _ => "s",
+    };
+    format!("{n} {what}{s}")
+}
+
+/// How many findings `--fix` would take care of, when any: Ruff's `[*] N fixable`.
+fn fixable(report: &Report) -> String {
+    let count = |a: Applicability| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability == a))
+            .count()
+    };
+    let are = |n: usize| {
+        format!(
+            "{n} {} fixable",
+            if n == 1 { "finding is" } else { "findings are" }
+        )
+    };
+    match (count(Applicability::Safe), count(Applicability::Unsafe)) {
+        (0, 0) => String::new(),
+        (0, u) => format!("{} with `--fix --unsafe-fixes`\n", are(u)),
+        (s, 0) => format!("{} with `--fix`\n", are(s)),
+        (s, u) => format!("{} with `--fix` ({u} more with `--unsafe-fixes`)\n", are(s)),
+    }
+}
+
+/// Renders the report to `-o FILE` or standard output.
+fn print(args: &CheckArgs, report: &Report) -> Result<(), Failure> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let render_options = RenderOptions {
         color: args.color.enabled(to_terminal),
@@ -67,7 +157,7 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
         rules: crate::rules::metas().collect(),
         repo_prefix: repo_prefix(),
     };
-    let text = render::render(&report, args.format, &render_options);
+    let text = render::render(report, args.format, &render_options);
     match &args.output {
         Some(file) => std::fs::write(file, text).map_err(|e| {
             Failure::Message(format!(
@@ -77,16 +167,20 @@ fn execute(args: &CheckArgs) -> Result<u8, Failure> {
         })?,
         None => write_stdout(&text).map_err(Failure::Message)?,
     }
-
-    if args.exit_zero {
-        return Ok(exit::CLEAN);
-    }
-    Ok(status(&report, args.fail_on))
+    Ok(())
 }
 
 /// Checks what `args` name (the report every format renders; also `clippy`'s): each path
 /// under its closest configuration ([`config::per_path`]), or all of them under `--config`.
 pub(super) fn report(args: &CheckArgs) -> Result<Report, Failure> {
+    report_with(args, &HashMap::new())
+}
+
+/// [`report`] with `overlay`'s texts standing in for the files at those absolute paths.
+pub(super) fn report_with(
+    args: &CheckArgs,
+    overlay: &HashMap<PathBuf, String>,
+) -> Result<Report, Failure> {
     let paths = existing_paths(&args.paths)?;
     let groups = if args.config.is_some() || args.no_config {
         let settings = config::load(args.config.as_deref(), args.no_config, &paths[0])
@@ -122,7 +216,7 @@ pub(super) fn report(args: &CheckArgs) -> Result<Report, Failure> {
                 ignore: args.ignore.clone(),
             })
             .map_err(|e| Failure::Message(e.to_string()))?;
-        reports.push(check_group(args, group)?);
+        reports.push(check_group(args, group, overlay)?);
     }
     let mut report = if reports.len() == 1 {
         reports.remove(0)
@@ -148,7 +242,11 @@ pub(super) fn report(args: &CheckArgs) -> Result<Report, Failure> {
 }
 
 /// One configuration's run over its paths.
-fn check_group(args: &CheckArgs, group: config::per_path::Group) -> Result<Report, Failure> {
+fn check_group(
+    args: &CheckArgs,
+    group: config::per_path::Group,
+    overlay: &HashMap<PathBuf, String>,
+) -> Result<Report, Failure> {
     let settings = group.settings;
     // `--write-baseline` records every finding, so it checks without one.
     let accepted = match (&args.write_baseline, &args.baseline) {
@@ -171,6 +269,7 @@ fn check_group(args: &CheckArgs, group: config::per_path::Group) -> Result<Repor
         progress: super::progress::bar(args.quiet),
         no_prefilter: args.no_prefilter,
         skip: group.skip,
+        overlay: overlay.clone(),
     };
     engine::check(&settings, &options).map_err(|e| Failure::Message(e.to_string()))
 }

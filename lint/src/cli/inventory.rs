@@ -453,6 +453,7 @@ mod tests {
             description: None,
             sensitive: true,
             origin: "x".to_owned(),
+            declared_in: None,
         }
     }
 

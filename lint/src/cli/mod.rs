@@ -9,6 +9,7 @@ mod args;
 mod check;
 mod clippy;
 mod explain;
+mod fix;
 mod init;
 mod inventory;
 mod progress;

@@ -73,6 +73,7 @@ pub fn parse_contract(json: &[u8], origin: &str) -> Result<Vec<SecretSpec>, serd
             description: s.description,
             sensitive: s.sensitive.unwrap_or(true),
             origin: origin.to_owned(),
+            declared_in: None,
         })
         .collect())
 }

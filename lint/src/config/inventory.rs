@@ -32,6 +32,9 @@ pub struct SecretSpec {
     pub sensitive: bool,
     /// Where the entry was declared, for messages (`vox-clavis-lint.toml`, a JSON file).
     pub origin: String,
+    /// The enum deriving `SecretInventory` that declares the entry: its file (as reports
+    /// print it) and its name. `None` for entries of the TOML config or a contract.
+    pub declared_in: Option<(String, String)>,
 }
 
 impl SecretSpec {

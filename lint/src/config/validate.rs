@@ -394,6 +394,7 @@ fn secrets(
             description: secret.description.clone(),
             sensitive: secret.sensitive,
             origin: origin.to_owned(),
+            declared_in: None,
         });
     }
     specs

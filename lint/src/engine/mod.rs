@@ -65,6 +65,9 @@ pub struct CheckOptions {
     /// Directories under `paths` not to walk: another configuration governs them
     /// ([`crate::config::per_path`]).
     pub skip: Vec<PathBuf>,
+    /// Texts that stand in for files on disk, by absolute path: the edits of `check --fix`
+    /// between its rounds, an editor's unsaved buffers.
+    pub overlay: HashMap<PathBuf, String>,
 }
 
 /// Receives a run's progress (a progress bar). Called from the worker threads.
@@ -202,7 +205,13 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
     }
     let prefilter = rules::prefilter(settings);
     let check_one = |i: usize, gate: Gate<'_>| {
-        let r = check_file(settings, &files[i], units[i].clone(), staged.as_ref(), gate);
+        let r = check_file(
+            settings,
+            &files[i],
+            units[i].clone(),
+            (staged.as_ref(), &options.overlay),
+            gate,
+        );
         proc_macro2::extra::invalidate_current_thread_spans();
         r
     };
@@ -250,7 +259,7 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
         );
     }
     let load = |i: usize| {
-        let bytes = read(&files[i], staged.as_ref()).ok()?;
+        let bytes = read(&files[i], (staged.as_ref(), &options.overlay)).ok()?;
         String::from_utf8(bytes).ok()
     };
     pool.install(|| join(results, settings, &mut report, &load));
@@ -348,12 +357,13 @@ fn join_file(
         }
     }
     apply_levels(settings, &levels, &mut report.findings, 0);
-    silence(settings, &levels, &suppressions, display, report, 0);
+    // Merged before comments silence anything: one place is one finding for a comment too.
     same_place::merge(
         &mut report.findings,
         rules::DeprecatedSecretAlias::META.name,
         rules::SecretEnvRead::META.name,
     );
+    silence(settings, &levels, &suppressions, display, report, 0);
     let found = !report.findings.is_empty() || !report.suppressed.is_empty();
     let source = match text {
         KeptText::Kept(text) => Some(text),
@@ -451,8 +461,19 @@ fn finish(report: &mut Report) {
     fingerprint::assign(&mut report.findings, &mut report.suppressed);
 }
 
-/// A file's bytes: from the index with `--staged`, from disk otherwise.
-fn read(file: &WalkedFile, staged: Option<&HashMap<PathBuf, Vec<u8>>>) -> std::io::Result<Vec<u8>> {
+/// Where a file's bytes come from besides the disk: the index (`--staged`), an overlay.
+type Contents<'a> = (
+    Option<&'a HashMap<PathBuf, Vec<u8>>>,
+    &'a HashMap<PathBuf, String>,
+);
+
+/// A file's bytes: from the overlay, from the index with `--staged`, from disk otherwise.
+fn read(file: &WalkedFile, (staged, overlay): Contents<'_>) -> std::io::Result<Vec<u8>> {
+    if !overlay.is_empty()
+        && let Some(text) = overlay.get(&walk::absolute(&file.path))
+    {
+        return Ok(text.clone().into_bytes());
+    }
     match staged {
         Some(blobs) => blobs
             .get(&walk::absolute(&file.path))
@@ -466,10 +487,10 @@ fn check_file(
     settings: &Settings,
     file: &WalkedFile,
     unit: ModuleUnit,
-    staged: Option<&HashMap<PathBuf, Vec<u8>>>,
+    contents: Contents<'_>,
     gate: Gate<'_>,
 ) -> FileResult {
-    check_bytes(settings, file, unit, read(file, staged), gate)
+    check_bytes(settings, file, unit, read(file, contents), gate)
 }
 
 /// [`check_file`] on bytes already read: from disk, the index, or an editor's buffer.

@@ -52,13 +52,9 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    /// Checks `options.paths` as [`super::check`] does, reading `overlays` (absolute path to
-    /// text) instead of the disk. `options.staged` and `options.changes` are not used.
-    pub fn start(
-        settings: &Settings,
-        options: CheckOptions,
-        overlays: &HashMap<PathBuf, String>,
-    ) -> Result<Session, RunError> {
+    /// Checks `options.paths` as [`super::check`] does, reading `options.overlay` instead of
+    /// the disk. `options.staged` and `options.changes` are not used.
+    pub fn start(settings: &Settings, mut options: CheckOptions) -> Result<Session, RunError> {
         let cwd = std::env::current_dir().map_err(RunError::Cwd)?;
         let mut excludes = Excludes::default();
         excludes.add(&cwd, &options.exclude)?;
@@ -86,9 +82,10 @@ impl Session {
             .enumerate()
             .map(|(i, f)| (walk::absolute(&f.path), i))
             .collect();
-        let overlays: HashMap<usize, String> = overlays
-            .iter()
-            .filter_map(|(path, text)| Some((*index.get(path)?, text.clone())))
+        // Kept by index from here on, as edits come.
+        let overlays: HashMap<usize, String> = std::mem::take(&mut options.overlay)
+            .into_iter()
+            .filter_map(|(path, text)| Some((*index.get(&path)?, text)))
             .collect();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(options.threads.unwrap_or(0))

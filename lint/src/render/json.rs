@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::one_based;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Applicability, Finding, Severity};
 use crate::verdict::baseline::Entry;
 use crate::verdict::report::Report;
 
@@ -38,9 +38,30 @@ struct JsonFinding<'a> {
     /// Secondary places in the same file (where a leaked value came from).
     related: Vec<Related<'a>>,
     fingerprint: &'a str,
+    /// The edits that fix it, `null` when the rule knows none.
+    fix: Option<JsonFix<'a>>,
     /// Only on suppressed findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     suppression: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    message: &'a str,
+    /// `safe` (`--fix` applies it) or `unsafe` (`--unsafe-fixes`).
+    applicability: Applicability,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace the characters from (line, column) up to (end_line, end_column), exclusive, by
+/// `content`; an empty range is an insertion.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    content: &'a str,
 }
 
 #[derive(Serialize)]
@@ -106,6 +127,21 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
                 })
                 .collect(),
             fingerprint: &f.fingerprint,
+            fix: f.fix.as_ref().map(|fix| JsonFix {
+                message: &fix.message,
+                applicability: fix.applicability,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|e| JsonEdit {
+                        line: one_based(e.location.start.line),
+                        column: one_based(e.location.start.column),
+                        end_line: one_based(e.location.end.line),
+                        end_column: one_based(e.location.end.column),
+                        content: &e.replacement,
+                    })
+                    .collect(),
+            }),
             suppression: f.suppression.as_ref().map(|s| JsonSuppression {
                 reason: s.reason.as_deref(),
                 line: one_based(s.location.start.line),

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{doc_url, one_based};
-use crate::finding::{Finding, Location, Severity};
+use crate::finding::{Applicability, Finding, Fix, Location, Severity};
 use crate::verdict::report::Report;
 
 /// Prefix of every diagnostic code, in the `tool::lint` form of scoped lints.
@@ -169,7 +169,39 @@ fn diagnostic<'a>(f: &'a Finding, lines: Option<&[&str]>) -> Diagnostic<'a> {
         },
         rendered: Some(rendered(f, &spans, &notes)),
         spans,
-        children: notes.into_iter().map(help).collect(),
+        children: notes
+            .into_iter()
+            .map(help)
+            .chain(f.fix.as_ref().map(|fix| suggestion(f, fix, lines)))
+            .collect(),
+    }
+}
+
+/// The fix as rustc writes a suggestion: a `help` child whose spans carry the replacement.
+/// rust-analyzer turns it into a quick fix; `cargo fix`-style tools apply the
+/// machine-applicable ones.
+fn suggestion<'a>(f: &'a Finding, fix: &Fix, lines: Option<&[&str]>) -> Diagnostic<'a> {
+    let applicability = match fix.applicability {
+        Applicability::Safe => "MachineApplicable",
+        Applicability::Unsafe => "MaybeIncorrect",
+    };
+    let spans = fix
+        .edits
+        .iter()
+        .map(|edit| Span {
+            suggested_replacement: Some(edit.replacement.clone()),
+            suggestion_applicability: Some(applicability),
+            ..span(f, &edit.location, true, None, lines)
+        })
+        .collect();
+    Diagnostic {
+        message_type: None,
+        message: fix.message.clone(),
+        code: None,
+        level: "help",
+        spans,
+        children: Vec::new(),
+        rendered: None,
     }
 }
 

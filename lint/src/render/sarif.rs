@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::{RenderOptions, doc_url, one_based};
 use crate::finding::RuleMeta;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Applicability, Finding, Severity};
 use crate::verdict::report::Report;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -128,6 +128,33 @@ struct SarifResult {
     /// Present on findings silenced by a suppression comment (SARIF 3.27.23, 3.35).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<SarifSuppression>,
+    /// The finding's fix (SARIF 3.27.30, 3.55): the edits as replacements of regions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: [ArtifactChange; 1],
+    /// `safe` or `unsafe`: SARIF has no applicability of its own.
+    properties: BTreeMap<&'static str, &'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    /// An empty region (start = end) is an insertion point (SARIF 3.57.3).
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -283,22 +310,25 @@ fn result(f: &Finding, metas: &[&'static RuleMeta], prefix: &str) -> SarifResult
         Some(help) => format!("{}\n{help}", f.message),
         None => f.message.clone(),
     };
-    let location = |l: &crate::finding::Location, id: Option<usize>, message: Option<Text>| {
+    let artifact = || {
         let (uri, uri_base_id) = artifact_uri(prefix, &f.path);
-        Location {
+        ArtifactLocation { uri, uri_base_id }
+    };
+    let region = |l: &crate::finding::Location| Region {
+        start_line: one_based(l.start.line),
+        start_column: one_based(l.start.column),
+        end_line: one_based(l.end.line),
+        end_column: one_based(l.end.column),
+    };
+    let location =
+        |l: &crate::finding::Location, id: Option<usize>, message: Option<Text>| Location {
             id,
             physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation { uri, uri_base_id },
-                region: Region {
-                    start_line: one_based(l.start.line),
-                    start_column: one_based(l.start.column),
-                    end_line: one_based(l.end.line),
-                    end_column: one_based(l.end.column),
-                },
+                artifact_location: artifact(),
+                region: region(l),
             },
             message,
-        }
-    };
+        };
     SarifResult {
         rule_id: f.rule,
         rule_index: metas.iter().position(|m| m.name == f.rule),
@@ -327,6 +357,35 @@ fn result(f: &Finding, metas: &[&'static RuleMeta], prefix: &str) -> SarifResult
                 kind: "inSource",
                 justification: s.reason.clone(),
                 location: location(&s.location, None, None),
+            })
+            .collect(),
+        fixes: f
+            .fix
+            .iter()
+            .map(|fix| SarifFix {
+                description: Text {
+                    text: fix.message.clone(),
+                },
+                artifact_changes: [ArtifactChange {
+                    artifact_location: artifact(),
+                    replacements: fix
+                        .edits
+                        .iter()
+                        .map(|e| Replacement {
+                            deleted_region: region(&e.location),
+                            inserted_content: Text {
+                                text: e.replacement.clone(),
+                            },
+                        })
+                        .collect(),
+                }],
+                properties: BTreeMap::from([(
+                    "applicability",
+                    match fix.applicability {
+                        Applicability::Safe => "safe",
+                        Applicability::Unsafe => "unsafe",
+                    },
+                )]),
             })
             .collect(),
     }

@@ -14,8 +14,8 @@ use crate::analysis::prefilter::{Needs, Triggers};
 use crate::analysis::reads::NameExpr;
 use crate::config::{NameKind, SecretSpec, Settings};
 use crate::declare_rule;
-use crate::finding::Location;
 use crate::finding::RuleMeta;
+use crate::finding::{Applicability, Edit, Fix, Location};
 use crate::input::source::ByteSpan;
 use crate::rules::context::FileContext;
 use crate::rules::rule::Rule;
@@ -78,6 +78,12 @@ declare_rule! {
     ///     vox_clavis::resolve(SecretId::OpenAiApiKey)
     /// }
     /// ```
+    ///
+    /// ## Fix
+    /// Safe: the alias becomes the canonical name in the literal that spells it
+    /// (`"OAI_API_KEY"` → `"OPENAI_API_KEY"`, `"$OAI_API_KEY"` → `"$OPENAI_API_KEY"`); a read
+    /// renamed this way is then a `secret-env-read` finding with its own fix. Not offered for
+    /// `concat!` pieces, escaped spellings or clap's bare `#[arg(env)]`.
     ///
     /// ## Options
     /// The rule has no options of its own; set its severity in `[rules.deprecated-secret-alias]`
@@ -329,6 +335,14 @@ impl Rule for DeprecatedSecretAlias {
                     id = spec.id,
                 ))
                 .with_identity(format!("{alias}|{}", how.key()));
+            let f = match rename(cx.source.slice(span), alias, &spec.env) {
+                Some(renamed) if !matches!(how, How::Concat) => f.with_fix(Fix::new(
+                    format!("rename to `{}`", spec.env),
+                    Applicability::Safe,
+                    vec![Edit::new(cx.source, span, renamed)],
+                )),
+                _ => f,
+            };
             cx.report(f);
         }
     }
@@ -339,6 +353,26 @@ fn is_deprecated(cx: &FileContext<'_>, name: &str) -> bool {
         cx.settings.inventory.lookup(name),
         Some((_, NameKind::Deprecated))
     )
+}
+
+/// `written` (a literal as the source spells it) with every whole-word `alias` renamed to
+/// `canonical`; `None` when the source does not spell the alias verbatim (escapes).
+fn rename(written: &str, alias: &str, canonical: &str) -> Option<String> {
+    let mut out = String::with_capacity(written.len());
+    let mut at = 0;
+    for (i, _) in written.match_indices(alias) {
+        let word = !written[..i].chars().next_back().is_some_and(is_ident_char)
+            && !written[i + alias.len()..]
+                .chars()
+                .next()
+                .is_some_and(is_ident_char);
+        if word && i >= at {
+            out.push_str(&written[at..i]);
+            out.push_str(canonical);
+            at = i + alias.len();
+        }
+    }
+    (at > 0).then(|| out + &written[at..])
 }
 
 fn is_ident_char(c: char) -> bool {

@@ -21,8 +21,8 @@ use crate::analysis::secret_field_names::{
 };
 use crate::config::Settings;
 use crate::declare_rule;
-use crate::finding::Location;
 use crate::finding::RuleMeta;
+use crate::finding::{Applicability, Edit, Fix, Location};
 use crate::input::source::ByteSpan;
 use crate::rules::context::FileContext;
 use crate::rules::rule::Rule;
@@ -106,6 +106,13 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: a `String` or `Option<String>` field becomes `vox_clavis::secrecy::SecretString`
+    /// (`Debug` prints `[REDACTED]`; it is built from a `String` with `.into()`, and code that
+    /// reads the field calls `.expose_secret()`). Fields clap or serde fill are left to the
+    /// author: `SecretString` implements neither `FromStr` nor, without `secrecy`'s `serde`
+    /// feature, `Deserialize`.
+    ///
     /// ## Options
     /// The rule has no options of its own; set its severity in `[rules.secret-debug-derive]` (see
     /// Configuration below).
@@ -172,6 +179,7 @@ impl Rule for SecretDebugDerive {
             cx,
             aliases: aliases.0,
             depth: 0,
+            filled: false,
         };
         walker.visit_file(file);
     }
@@ -182,6 +190,9 @@ struct Walker<'c, 'a> {
     aliases: HashMap<String, syn::Type>,
     /// Nesting of macro bodies parsed as items.
     depth: usize,
+    /// The type being checked is filled by clap or serde, which cannot build a
+    /// `SecretString`: its fields get no fix.
+    filled: bool,
 }
 
 impl<'ast> Visit<'ast> for Walker<'_, '_> {
@@ -212,6 +223,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         if let Some(derive) = debug_derive(&s.attrs) {
             let owner = s.ident.to_string();
+            self.filled = filled_by_library(&s.attrs);
             self.fields(&owner, None, &s.fields, derive);
         }
         visit::visit_item_struct(self, s);
@@ -220,6 +232,7 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
         if let Some(derive) = debug_derive(&e.attrs) {
             let owner = e.ident.to_string();
+            self.filled = filled_by_library(&e.attrs);
             for v in &e.variants {
                 if custom_format(&v.attrs) {
                     continue;
@@ -378,7 +391,55 @@ impl Walker<'_, '_> {
                  or derive `vox_clavis::Redact` instead of `Debug` and mark the field `#[secret]`",
             )
             .with_identity(format!("{owner}.{name}"));
+        let by_hand = !self.filled && !filled_by_library(&field.attrs);
+        let finding = match plain_string(&field.ty).filter(|_| by_hand) {
+            Some(string) => finding.with_fix(Fix::new(
+                "hold it as `SecretString`",
+                Applicability::Unsafe,
+                vec![Edit::new(
+                    source,
+                    source.byte_span(string.span()),
+                    "vox_clavis::secrecy::SecretString",
+                )],
+            )),
+            None => finding,
+        };
         self.cx.report(finding);
+    }
+}
+
+/// Attributes that make clap or serde build the value (`#[derive(Deserialize)]`,
+/// `#[arg(..)]`): they need `FromStr` or `Deserialize`, which `SecretString` lacks.
+fn filled_by_library(attrs: &[syn::Attribute]) -> bool {
+    ["Deserialize", "Parser", "Args", "Subcommand"]
+        .iter()
+        .any(|d| matchers::derives(attrs, d))
+        || attrs.iter().any(|a| {
+            ["arg", "clap", "serde", "command"]
+                .iter()
+                .any(|n| a.path().is_ident(n))
+        })
+}
+
+/// The `String` of a `String` or `Option<String>` field: what `SecretString` can replace
+/// (it is built from a `String` with `.into()` and prints `[REDACTED]`).
+fn plain_string(ty: &syn::Type) -> Option<&syn::TypePath> {
+    let syn::Type::Path(p) = ty else { return None };
+    if p.qself.is_some() {
+        return None;
+    }
+    let last = p.path.segments.last()?;
+    match &last.arguments {
+        syn::PathArguments::None if last.ident == "String" => Some(p),
+        syn::PathArguments::AngleBracketed(args)
+            if last.ident == "Option" && args.args.len() == 1 =>
+        {
+            match args.args.first()? {
+                syn::GenericArgument::Type(inner) => plain_string(inner),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

@@ -8,6 +8,7 @@ use crate::analysis::facts::{ConstFact, MacroCall};
 use crate::analysis::join::{CrateFacts, ParamMode, Question, QuestionKind, SlotSite};
 use crate::analysis::prefilter::{self, Needs, Triggers};
 use crate::analysis::reads::{Arg, EnvRead, NameExpr};
+use crate::analysis::resolver_fix::resolver_fix;
 use crate::config::{NameKind, SecretName, Settings, suggested_id};
 use crate::declare_rule;
 use crate::finding::RuleMeta;
@@ -97,6 +98,14 @@ declare_rule! {
     /// A name that matches a pattern but is not in the inventory gets a help naming the
     /// inventory entry to add. A name that is not a secret can be excluded with
     /// `[names] not-secret = ["NAME"]`.
+    ///
+    /// ## Fix
+    /// Unsafe: a `std::env::var`, `var_os` or `dotenvy::var` call of an inventory secret
+    /// becomes `vox_clavis::resolve(SecretId::X)`, and `use crate::..::SecretId;` is added when
+    /// the crate derives its inventory enum (`#[derive(SecretInventory)]`). The value's type
+    /// changes to `ResolvedSecret` (read with `.expose_secret()`), so the code around the read
+    /// may need editing. Names matched only by a pattern get no fix: add them to the inventory
+    /// first.
     ///
     /// ## Options
     /// `[rules.secret-env-read]` takes `flag-all-vars` (flag every `std::env::vars()` scan)
@@ -354,7 +363,7 @@ fn dynamic_finding(path: &str, location: Location, ident: &str, via: &Via<'_>) -
 }
 
 impl SecretEnvRead {
-    fn check_read(&self, cx: &mut FileContext<'_>, read: &EnvRead) {
+    fn check_read(&self, cx: &mut FileContext<'_>, file: &syn::File, read: &EnvRead) {
         let path = &cx.source.display;
         let via = Via::Reader(&read.reader);
         let local = match &read.name.expr {
@@ -372,7 +381,18 @@ impl SecretEnvRead {
                 if let Some(f) =
                     finding(cx.settings, path, read.name.location, &name, template, &via)
                 {
-                    cx.report(f);
+                    let fix = match cx.settings.classify(&name) {
+                        Some(SecretName::Inventory { spec, kind })
+                            if !template && kind != NameKind::Deprecated =>
+                        {
+                            resolver_fix(cx.source, file, read, spec)
+                        }
+                        _ => None,
+                    };
+                    cx.report(match fix {
+                        Some(fix) => f.with_fix(fix),
+                        None => f,
+                    });
                 }
             }
             None => {
@@ -440,13 +460,13 @@ impl Rule for SecretEnvRead {
         prefilter::env_reads(settings).or(prefilter::reader_triggers(&settings.readers))
     }
 
-    fn check(&self, cx: &mut FileContext<'_>, _file: &syn::File) {
+    fn check(&self, cx: &mut FileContext<'_>, file: &syn::File) {
         let facts = cx.facts;
         for read in &facts.reads {
             if read.iterates_all {
                 self.check_vars(cx, read);
             } else {
-                self.check_read(cx, read);
+                self.check_read(cx, file, read);
             }
         }
         for call in &facts.calls {

@@ -40,6 +40,11 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// Safe: the comment is deleted (with its line when it stands alone, with the blanks
+    /// before it when it follows code), or, when its other rules still silence something, only
+    /// the unused rule's name and its comma.
+    ///
     /// ## Options
     /// Only `severity`. This rule's own findings cannot be silenced by a comment; turn it off
     /// for some paths with `[[overrides]]` instead.

@@ -7,6 +7,7 @@
 //! A verdict depends on findings and the source text, never on a rule's internals: the rule
 //! names and metadata it checks suppressions against are handed in by the engine.
 
+pub mod add_suppression;
 pub mod baseline;
 pub mod comments;
 pub mod diff;

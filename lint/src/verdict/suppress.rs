@@ -15,7 +15,7 @@
 //! [`apply`] runs in the join, once every finding of the file is known (some come from
 //! crate-wide answers), and moves the silenced findings aside with their reason.
 
-use crate::finding::{Finding, Location, RuleMeta, Suppression, closest};
+use crate::finding::{Applicability, Edit, Finding, Fix, Location, RuleMeta, Suppression, closest};
 use crate::input::source::{ByteSpan, SourceFile};
 use crate::verdict::comments::{self, CommentKind};
 use crate::verdict::directives::{self, Parsed};
@@ -50,6 +50,9 @@ struct Comment {
     rules: Result<Vec<(String, Location)>, String>,
     reason: Option<String>,
     scope: Scope,
+    /// What to delete when the whole comment goes: its line when it stands alone, else the
+    /// comment and the blanks before it.
+    removal: Location,
 }
 
 /// What a comment covers.
@@ -163,9 +166,33 @@ pub fn collect(source: &SourceFile, file: &syn::File) -> FileSuppressions {
             rules,
             reason,
             scope,
+            removal: Location::of(source, removal(text, c.span)),
         });
     }
     FileSuppressions { comments: out }
+}
+
+/// The bytes that go with a comment at `span`: its whole line when nothing else is on it,
+/// else the comment and the spaces that separate it from the code.
+fn removal(text: &str, span: ByteSpan) -> ByteSpan {
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..span.start];
+    let after_end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i);
+    let after = &text[span.end..after_end];
+    if before.trim().is_empty() && after.trim().is_empty() {
+        let end = (after_end + 1).min(text.len());
+        return ByteSpan {
+            start: line_start,
+            end,
+        };
+    }
+    let start = span.start - (before.len() - before.trim_end_matches([' ', '\t']).len());
+    ByteSpan {
+        start,
+        end: span.end,
+    }
 }
 
 /// The line holding byte `offset`.
@@ -318,7 +345,44 @@ pub fn apply(
         let comment = &sup.comments[ci];
         let Ok(names) = &comment.rules else { continue };
         let whole = names.len() == 1;
-        about.push(unused(policy.unused, path, names[ri].1, meta.name, whole));
+        // A comment none of whose names silenced anything goes whole; otherwise only the
+        // name, with the comma that joins it to a neighbour.
+        let none_used = !allowances.iter().any(|&(c, _, _, u)| c == ci && u);
+        let between = |from: &Location, to: &Location, at_end: bool| {
+            let (span, start, end) = if at_end {
+                ((from.span.end, to.span.end), from.end, to.end)
+            } else {
+                ((from.span.start, to.span.start), from.start, to.start)
+            };
+            Location {
+                span: ByteSpan {
+                    start: span.0,
+                    end: span.1,
+                },
+                start,
+                end,
+            }
+        };
+        let location = if none_used {
+            comment.removal
+        } else if ri + 1 < names.len() {
+            between(&names[ri].1, &names[ri + 1].1, false)
+        } else {
+            between(&names[ri - 1].1, &names[ri].1, true)
+        };
+        let fix = Fix::new(
+            if none_used {
+                "remove the suppression comment".to_owned()
+            } else {
+                format!("remove `{}` from the comment", meta.name)
+            },
+            Applicability::Safe,
+            vec![Edit {
+                location,
+                replacement: String::new(),
+            }],
+        );
+        about.push(unused(policy.unused, path, names[ri].1, meta.name, whole).with_fix(fix));
     }
     about
 }

@@ -101,9 +101,10 @@ impl Workspace {
                 paths: group.paths,
                 skip: group.skip,
                 progress: progress.clone(),
+                overlay: overlays.clone(),
                 ..CheckOptions::default()
             };
-            match Session::start(&group.settings, options, &overlays) {
+            match Session::start(&group.settings, options) {
                 Ok(session) => self.sessions.push(session),
                 Err(e) => client.error(format!("vox-clavis-lint: {e}")),
             }
@@ -172,9 +173,10 @@ impl Workspace {
             .collect();
         let options = CheckOptions {
             paths: vec![path.to_path_buf()],
+            overlay: overlays,
             ..CheckOptions::default()
         };
-        match Session::start(&settings, options, &overlays) {
+        match Session::start(&settings, options) {
             Ok(session) if session.contains(path) => {
                 self.sessions.push(session);
                 true
