@@ -317,7 +317,7 @@ fn diagnostics_follow_the_buffer_and_the_crate() {
     );
     assert_eq!(nothing["result"], Value::Null, "{nothing}");
 
-    // Code actions: an array, whatever fixes the findings carry.
+    // Code actions: a comment that suppresses the finding, the reason left to write.
     let actions = lsp.request(
         "textDocument/codeAction",
         json!({
@@ -326,7 +326,61 @@ fn diagnostics_follow_the_buffer_and_the_crate() {
             "context": { "diagnostics": [d] },
         }),
     );
-    assert!(actions["result"].is_array(), "{actions}");
+    let suppress = actions["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["title"] == "suppress `secret-env-read` with a comment")
+        .unwrap_or_else(|| panic!("no suppression action: {actions}"));
+    let edits = &suppress["edit"]["changes"][uri(&webhook)];
+    assert!(
+        edits[0]["newText"]
+            .as_str()
+            .is_some_and(|t| t.contains("// vox-clavis-lint: allow(secret-env-read) -- TODO")),
+        "{suppress}"
+    );
+    assert_eq!(suppress["kind"], "quickfix");
+    assert_eq!(suppress["isPreferred"], false, "{suppress}");
+
+    // A finding's own fix: the deprecated alias renamed, a safe fix, preferred.
+    let llm = root.join("src/llm.rs");
+    lsp.open(&llm);
+    let found = lsp.diagnostics(&uri(&llm), |d| !d.is_empty());
+    let alias = found
+        .iter()
+        .find(|d| d["code"] == "deprecated-secret-alias")
+        .unwrap_or_else(|| panic!("no alias finding: {found:?}"));
+    assert_eq!(alias["range"]["start"]["line"], 47, "{alias}");
+    let fixes = lsp.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri(&llm) },
+            "range": alias["range"],
+            "context": { "diagnostics": [alias], "only": ["quickfix"] },
+        }),
+    );
+    let rename = fixes["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["title"] == "rename to `OPENAI_API_KEY`")
+        .unwrap_or_else(|| panic!("no rename: {fixes}"));
+    assert_eq!(rename["isPreferred"], true, "{rename}");
+    assert_eq!(
+        rename["edit"]["changes"][uri(&llm)],
+        json!([{ "range": alias["range"], "newText": "\"OPENAI_API_KEY\"" }]),
+        "{rename}"
+    );
+    assert_eq!(rename["diagnostics"][0]["code"], "deprecated-secret-alias");
+    let none = lsp.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri(&llm) },
+            "range": alias["range"],
+            "context": { "diagnostics": [], "only": ["refactor"] },
+        }),
+    );
+    assert_eq!(none["result"], json!([]), "{none}");
     // A client that trims the diagnostics it echoes back (Neovim 0.7) still gets its actions.
     let trimmed = lsp.request(
         "textDocument/codeAction",

@@ -1,15 +1,19 @@
-//! The requests about findings already made: code actions (each finding's own fix) and hover
-//! (the rule's page). Both read the findings last published, on the text they were made on.
+//! The requests about findings already made: code actions (each finding's own fix, and a
+//! suppression comment) and hover (the rule's page). Both read the findings last published, on the text they were made on.
 
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Hover, HoverContents,
     HoverParams, MarkupContent, MarkupKind, Range,
 };
 
+use std::path::Path;
+
 use super::convert::{self, Lines};
 use super::workspace::Workspace;
 use crate::finding::{Applicability, Finding, Fix};
+use crate::input::source::SourceFile;
 use crate::rules::{self, docs};
+use crate::verdict::add_suppression;
 
 /// The code actions for the findings in `params.range`.
 pub fn code_actions(workspace: &Workspace, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
@@ -40,7 +44,7 @@ pub fn code_actions(workspace: &Workspace, params: &CodeActionParams) -> Vec<Cod
             .fix
             .iter()
             .cloned()
-            .chain(suppression(finding, &text));
+            .chain(suppression(finding, &path, &text));
         for fix in fixes {
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.message.clone(),
@@ -55,9 +59,15 @@ pub fn code_actions(workspace: &Workspace, params: &CodeActionParams) -> Vec<Cod
     actions
 }
 
-/// The comment that silences `finding`, once the engine can write one.
-fn suppression(_finding: &Finding, _text: &str) -> Option<Fix> {
-    None
+/// The comment that silences `finding`, with a reason for the author to write.
+fn suppression(finding: &Finding, path: &Path, text: &str) -> Option<Fix> {
+    let source = SourceFile::new(path.to_path_buf(), finding.path.clone(), text.to_owned());
+    add_suppression::suppression_fix(
+        &source,
+        &finding.location,
+        &[finding.rule],
+        add_suppression::REASON_PLACEHOLDER,
+    )
 }
 
 /// The pages of the rules whose findings cover the hovered position.
