@@ -104,7 +104,7 @@ fn every_fix_gives_its_fixed_file_and_the_crate_still_builds() {
     let r = run(dir.path(), &["check", "--fix", "--unsafe-fixes", "."]);
     expect_code(&r, 0);
     assert!(
-        r.stderr.contains("applied 11 fixes, 0 findings left"),
+        r.stderr.contains("applied 12 fixes, 0 findings left"),
         "{}",
         r.stderr
     );
@@ -144,9 +144,14 @@ fn fix_alone_applies_only_the_safe_fixes() {
         r.stderr
     );
     let original = |name: &str| std::fs::read_to_string(fixture().join("src").join(name)).unwrap();
-    // The unsafe fixes' files are untouched; the suppressions went.
+    // The unsafe fixes are not applied; the suppressions went, the `Redact` field is marked.
     assert_eq!(read(dir.path(), "reads.rs"), original("reads.rs"));
-    assert_eq!(read(dir.path(), "debug.rs"), original("debug.rs"));
+    let debug = read(dir.path(), "debug.rs");
+    assert!(debug.contains("pub api_key: String,"), "{debug}");
+    assert!(
+        debug.contains("    #[secret]\n    pub webhook_url: String,"),
+        "{debug}"
+    );
     assert_eq!(
         read(dir.path(), "suppressions.rs"),
         original("suppressions.fixed.rs")
@@ -177,7 +182,7 @@ fn dry_run_prints_the_diff_and_writes_nothing() {
     }
     insta::assert_snapshot!("dry_run_diff", r.stdout);
     assert!(
-        r.stderr.contains("would apply 11 fixes, 0 findings left"),
+        r.stderr.contains("would apply 12 fixes, 0 findings left"),
         "{}",
         r.stderr
     );

@@ -223,7 +223,31 @@ impl Shape {
             .iter()
             .enumerate()
             .map(|(index, field)| {
-                let marked = attr::marker(cx, &field.attrs, "field").is_some();
+                let marked = attr::marker(cx, &field.attrs, "field");
+                let not_secret = attr::not_secret(cx, &field.attrs);
+                if let (Some(_), Some(not)) = (marked, not_secret) {
+                    cx.error_spanned_by(
+                        not,
+                        "`#[not_secret]` and `#[secret]` on the same field: keep the one that is true",
+                    );
+                }
+                let marked = marked.is_some();
+                let redaction = redaction(&field.ty, marked || all_secret);
+                if let Some(ident) = &field.ident {
+                    let name = ident.unraw().to_string();
+                    if redaction == Redaction::Plain
+                        && not_secret.is_none()
+                        && plain_text(&field.ty)
+                        && crate::names::looks_secret(&name)
+                    {
+                        cx.error_spanned_by(
+                            ident,
+                            format!(
+                                "field `{name}` looks like a secret but is not marked: `Redact` would print it in full; mark it `#[secret]`, or `#[not_secret]` if it holds no secret"
+                            ),
+                        );
+                    }
+                }
                 let (member, name) = match &field.ident {
                     Some(ident) => (
                         Member::Named(ident.clone()),
@@ -240,7 +264,7 @@ impl Shape {
                 Field {
                     member,
                     name,
-                    redaction: redaction(&field.ty, marked || all_secret),
+                    redaction,
                 }
             })
             .collect();
@@ -273,6 +297,40 @@ fn option_inner(ty: &Type) -> Option<&Type> {
         Some(syn::GenericArgument::Type(inner)) if arguments.args.len() == 1 => Some(inner),
         _ => None,
     }
+}
+
+/// Text or bytes printed as they are (`String`, `&str`, `Vec<u8>`, `Box<str>`, also in an
+/// `Option`): what a secret's value is held in. Any other type prints through its own `Debug`,
+/// which may redact (a `Vec<Credential>` of `Redact` values), so it is not refused.
+fn plain_text(ty: &Type) -> bool {
+    if let Some(inner) = option_inner(ty) {
+        return plain_text(inner);
+    }
+    let Some(segment) = last_segment(ty) else {
+        return match ty {
+            Type::Slice(s) => is_u8(&s.elem),
+            Type::Array(a) => is_u8(&a.elem),
+            Type::Reference(r) => plain_text(&r.elem),
+            _ => false,
+        };
+    };
+    let first_arg = || match &segment.arguments {
+        syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    };
+    match segment.ident.to_string().as_str() {
+        "String" | "str" | "OsString" | "OsStr" => true,
+        "Cow" | "Box" | "Arc" | "Rc" => first_arg().is_some_and(plain_text),
+        "Vec" => first_arg().is_some_and(is_u8),
+        _ => false,
+    }
+}
+
+fn is_u8(ty: &Type) -> bool {
+    last_segment(ty).is_some_and(|s| s.ident == "u8")
 }
 
 fn is_secret_type(ty: &Type) -> bool {

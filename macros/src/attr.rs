@@ -164,6 +164,18 @@ pub(crate) fn marker<'a>(cx: &Ctxt, attrs: &'a [Attribute], what: &str) -> Optio
     found
 }
 
+/// The `#[not_secret]` of a `Redact` field, if any: the author's word that a field named like
+/// a secret holds none. It takes no arguments.
+pub(crate) fn not_secret<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> Option<&'a Attribute> {
+    let found = attrs
+        .iter()
+        .find(|attr| attr.path().is_ident("not_secret"))?;
+    if !matches!(found.meta, Meta::Path(_)) {
+        cx.error_spanned_by(found, "`#[not_secret]` takes no arguments");
+    }
+    Some(found)
+}
+
 /// The doc comment: lines trimmed, the lines of a paragraph joined with a space, paragraphs
 /// with a blank line. `#[doc = ...]` attributes whose value is not a string literal
 /// (`include_str!`) are skipped.

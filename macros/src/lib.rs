@@ -19,6 +19,7 @@ mod ast;
 mod attr;
 mod ctxt;
 mod expand;
+mod names;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -43,8 +44,10 @@ pub fn derive_secret_inventory(input: TokenStream) -> TokenStream {
 
 /// Implements `Debug` like `#[derive(Debug)]`, except that fields marked `#[secret]` (or in a
 /// variant marked `#[secret]`), and fields of type `ResolvedSecret`, `SecretString` or
-/// `SecretBox<..>` (also in an `Option`), print `[REDACTED]`. See `docs/inventory.md`.
-#[proc_macro_derive(Redact, attributes(secret))]
+/// `SecretBox<..>` (also in an `Option`), print `[REDACTED]`. A field named like a secret
+/// (`password`, `api_key`) must be marked `#[secret]`, or `#[not_secret]` when it holds none:
+/// an unmarked one is a compile error. See `docs/inventory.md`.
+#[proc_macro_derive(Redact, attributes(secret, not_secret))]
 pub fn derive_redact(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     let cx = Ctxt::new();

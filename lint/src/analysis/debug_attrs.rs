@@ -32,6 +32,27 @@ pub fn debug_derive(attrs: &[syn::Attribute]) -> Option<proc_macro2::Span> {
         .map(|a| a.span())
 }
 
+/// The span of the attribute that derives `vox_clavis::Redact` (outside test builds), whose
+/// `Debug` prints only the fields marked `#[secret]` as `[REDACTED]`.
+pub fn redact_derive(attrs: &[syn::Attribute]) -> Option<proc_macro2::Span> {
+    attrs
+        .iter()
+        .filter(|a| !test_only(a))
+        .find(|a| matchers::derives(std::slice::from_ref(a), "Redact"))
+        .map(|a| a.span())
+}
+
+/// `#[secret]` or `#[not_secret]`: the author of a `Redact` type said what the field (or
+/// variant) holds. veil's derive of the same name marks with `#[redact]`, on a field or on the
+/// whole type.
+pub fn redact_marked(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        ["secret", "not_secret", "redact"]
+            .iter()
+            .any(|n| a.path().is_ident(n))
+    })
+}
+
 /// `#[cfg_attr(test, ..)]`: what it derives exists only in test builds.
 fn test_only(attr: &syn::Attribute) -> bool {
     if !attr.path().is_ident("cfg_attr") {

@@ -11,7 +11,9 @@ use proc_macro2::TokenTree;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use crate::analysis::debug_attrs::{custom_format, customises_debug, debug_derive};
+use crate::analysis::debug_attrs::{
+    custom_format, customises_debug, debug_derive, redact_derive, redact_marked,
+};
 use crate::analysis::matchers;
 use crate::analysis::prefilter::{Needs, Triggers};
 use crate::analysis::printed_types::{Aliases, MAX_DEPTH, plain_type};
@@ -58,8 +60,13 @@ declare_rule! {
     /// a `secret_key`), a field documented as a path (`/// Path to a client key file`), or
     /// the fields of a type of access levels (`Permissions { secrets: Option<String> }`).
     ///
-    /// Not flagged: types that derive `vox_clavis::Redact` (which prints `#[secret]` fields as
-    /// `[REDACTED]`), fields whose type already redacts itself (`SecretString`,
+    /// A type that derives `vox_clavis::Redact` prints its `#[secret]` fields (and every field
+    /// of a `#[secret]` variant) as `[REDACTED]` and the others verbatim, so its unmarked
+    /// secret-looking fields are flagged the same way; a field marked `#[not_secret]` is the
+    /// author saying it holds none. (The derive itself refuses to compile an unmarked field
+    /// named like a secret.)
+    ///
+    /// Not flagged: `#[secret]` and `#[not_secret]` fields of `Redact` types, fields whose type already redacts itself (`SecretString`,
     /// `Secret<..>`, `ResolvedSecret`, or any type not listed above), fields with a
     /// field-level `Debug` customisation (`#[debug(skip)]` of derive_more,
     /// `#[derivative(Debug = "ignore")]`, `#[educe(Debug(ignore))]`), types that derive
@@ -111,7 +118,8 @@ declare_rule! {
     /// (`Debug` prints `[REDACTED]`; it is built from a `String` with `.into()`, and code that
     /// reads the field calls `.expose_secret()`). Fields clap or serde fill are left to the
     /// author: `SecretString` implements neither `FromStr` nor, without `secrecy`'s `serde`
-    /// feature, `Deserialize`.
+    /// feature, `Deserialize`. In a `Redact` type the fix is safe: the field is marked
+    /// `#[secret]`, which changes only what `Debug` prints.
     ///
     /// ## Options
     /// The rule has no options of its own; set its severity in `[rules.secret-debug-derive]` (see
@@ -180,6 +188,7 @@ impl Rule for SecretDebugDerive {
             aliases: aliases.0,
             depth: 0,
             filled: false,
+            redact: false,
         };
         walker.visit_file(file);
     }
@@ -193,6 +202,8 @@ struct Walker<'c, 'a> {
     /// The type being checked is filled by clap or serde, which cannot build a
     /// `SecretString`: its fields get no fix.
     filled: bool,
+    /// The type derives `Redact`: only its unmarked fields can print a secret.
+    redact: bool,
 }
 
 impl<'ast> Visit<'ast> for Walker<'_, '_> {
@@ -221,20 +232,27 @@ impl<'ast> Visit<'ast> for Walker<'_, '_> {
     }
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
-        if let Some(derive) = debug_derive(&s.attrs) {
+        let derived = debug_derive(&s.attrs).map(|d| (d, false));
+        if let Some((derive, redact)) = derived.or(redact_derive(&s.attrs).map(|d| (d, true))) {
             let owner = s.ident.to_string();
             self.filled = filled_by_library(&s.attrs);
-            self.fields(&owner, None, &s.fields, derive);
+            self.redact = redact;
+            if !(redact && redact_marked(&s.attrs)) {
+                self.fields(&owner, None, &s.fields, derive);
+            }
         }
         visit::visit_item_struct(self, s);
     }
 
     fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
-        if let Some(derive) = debug_derive(&e.attrs) {
+        let derived = debug_derive(&e.attrs).map(|d| (d, false));
+        if let Some((derive, redact)) = derived.or(redact_derive(&e.attrs).map(|d| (d, true))) {
             let owner = e.ident.to_string();
             self.filled = filled_by_library(&e.attrs);
+            self.redact = redact;
             for v in &e.variants {
-                if custom_format(&v.attrs) {
+                let marked = redact && (redact_marked(&v.attrs) || redact_marked(&e.attrs));
+                if custom_format(&v.attrs) || marked {
                     continue;
                 }
                 self.fields(&owner, Some(&v.ident.to_string()), &v.fields, derive);
@@ -316,7 +334,7 @@ impl Walker<'_, '_> {
         // `Basic(String, SecretString)`).
         let tuple_part = tuple_secret.then(|| fields.len().saturating_sub(1));
         for (index, field) in fields.iter().enumerate() {
-            if customises_debug(&field.attrs) {
+            if customises_debug(&field.attrs) || (self.redact && redact_marked(&field.attrs)) {
                 continue;
             }
             let (name, secret) = match &field.ident {
@@ -377,6 +395,9 @@ impl Walker<'_, '_> {
             Some(_) => format!("the secret-looking field `{name}`"),
             None => "its secret-looking value".to_owned(),
         };
+        if self.redact {
+            return self.report_unmarked(owner, name, &what, field, span, derive);
+        }
         let message = format!(
             "`{owner}` derives `Debug` and holds {what} as a plain `{ty}`: `{{:?}}` prints it in full"
         );
@@ -404,6 +425,59 @@ impl Walker<'_, '_> {
             )),
             None => finding,
         };
+        self.cx.report(finding);
+    }
+
+    /// A `Redact` type prints what is not marked `#[secret]` as `Debug` does: the fix is the
+    /// mark (safe: only the `Debug` output changes).
+    fn report_unmarked(
+        &mut self,
+        owner: &str,
+        name: &str,
+        what: &str,
+        field: &syn::Field,
+        span: ByteSpan,
+        derive: proc_macro2::Span,
+    ) {
+        let source = self.cx.source;
+        let first = match (&field.vis, &field.ident) {
+            (syn::Visibility::Inherited, Some(ident)) => ident.span(),
+            (syn::Visibility::Inherited, None) => field.ty.span(),
+            (vis, _) => vis.span(),
+        };
+        let at = source.byte_span(first).start;
+        // On a line of its own when the field starts its line, as rustfmt writes attributes.
+        let line = &source.text[source.text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+        let mark = if line.trim().is_empty() {
+            format!("#[secret]\n{line}")
+        } else {
+            "#[secret] ".to_owned()
+        };
+        let finding = self
+            .cx
+            .finding(
+                META,
+                Location::of(source, span),
+                format!(
+                    "`{owner}` derives `Redact` but does not mark {what} `#[secret]`: `{{:?}}` prints it in full"
+                ),
+            )
+            .with_label("not marked `#[secret]`: printed verbatim")
+            .with_related(self.cx.location(derive), "`Redact` derived here")
+            .with_help(
+                "mark the field `#[secret]` so `Debug` prints `[REDACTED]`; if it holds no \
+                 secret, mark it `#[not_secret]`",
+            )
+            .with_identity(format!("{owner}.{name}"))
+            .with_fix(Fix::new(
+                "mark it `#[secret]`",
+                Applicability::Safe,
+                vec![Edit::new(
+                    source,
+                    ByteSpan { start: at, end: at },
+                    mark,
+                )],
+            ));
         self.cx.report(finding);
     }
 }
