@@ -50,6 +50,12 @@ pub enum Command {
     /// Print the merged secret inventory (configuration, contracts and `SecretInventory`
     /// enums), or check or update the inventory block of a documentation file
     Inventory(InventoryArgs),
+    /// Run the language server over stdio: diagnostics as you type, fixes as code actions
+    ///
+    /// Speaks the Language Server Protocol on standard input and output, for editors
+    /// (docs/editors.md). Checks the workspace folder once, then each edited file with the
+    /// facts of its crate.
+    Server(ServerArgs),
 }
 
 /// Options of `check`.
@@ -293,6 +299,19 @@ pub enum RulesFormat {
     Human,
     /// A JSON document `{"version": 1, "rules": [...]}`
     Json,
+}
+
+/// Options of `server`.
+#[derive(Clone, Debug, Args)]
+pub struct ServerArgs {
+    /// Milliseconds without a change before an edited buffer is checked again
+    #[arg(long, value_name = "MS", default_value_t = 150)]
+    pub debounce_ms: u64,
+
+    /// Talk over standard input and output (the only transport; accepted for editors that
+    /// pass it)
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 /// Options of `explain`.

@@ -14,6 +14,7 @@ mod init;
 mod inventory;
 mod progress;
 mod rules;
+mod server;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -23,7 +24,7 @@ use clap::Parser;
 
 pub use args::{
     CheckArgs, Cli, ClippyArgs, ColorChoice, Command, ExplainArgs, FailOn, InitArgs, InventoryArgs,
-    InventoryFormat, RulesArgs, RulesFormat,
+    InventoryFormat, RulesArgs, RulesFormat, ServerArgs,
 };
 
 /// The process exit statuses.
@@ -63,6 +64,7 @@ where
         Some(Command::Explain(args)) => explain::run(args),
         Some(Command::Init(args)) => init::run(args),
         Some(Command::Inventory(args)) => inventory::run(args),
+        Some(Command::Server(args)) => server::run(args),
     };
     // The engine turns a panic in one file into a finding; this is the last line of defence
     // for anything else, so a bug still ends in exit status 2 rather than an abort.

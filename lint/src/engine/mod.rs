@@ -13,7 +13,7 @@ use crate::analysis::derived;
 use crate::analysis::facts::{self, FileFacts};
 use crate::analysis::join::{CrateFacts, Question};
 use crate::analysis::macro_budget;
-use crate::analysis::prefilter::{self, Needs, Prefilter};
+use crate::analysis::prefilter::Needs;
 use crate::config::{PathLevels, Settings};
 use crate::finding::RuleMeta;
 use crate::finding::{Finding, Location};
@@ -33,8 +33,10 @@ use crate::verdict::suppress::{self, FileSuppressions};
 use crate::verdict::{baseline, fingerprint};
 
 mod gate;
+mod session;
 
 use gate::{Gate, Plan};
+pub use session::Session;
 
 /// syn's parser recurses per nesting level; deep inputs need far more than the default stack.
 const WORKER_STACK: usize = 256 * 1024 * 1024;
@@ -92,6 +94,7 @@ pub enum RunError {
 }
 
 /// Everything one file contributed.
+#[derive(Clone)]
 struct FileResult {
     findings: Vec<Finding>,
     questions: Vec<Question>,
@@ -111,6 +114,7 @@ struct FileResult {
 /// A file's text, for the join to fingerprint and mask findings with. Kept in memory only
 /// when the file has findings already: most files with deferred questions get no finding
 /// from them, and keeping all their text made peak memory grow with the tree.
+#[derive(Clone)]
 enum KeptText {
     None,
     Kept(String),
@@ -230,62 +234,15 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
     if let Some(p) = progress {
         p.finish();
     }
-    // Files skipped for want of a trigger (or walked for a rule that needs only their syntax)
-    // may still call a function or name a constant that another file declared: walk those
-    // too, until no file adds anything.
-    // Per crate: what a crate declares can only be reached from its own files.
-    let mut declared: HashMap<String, prefilter::Declared> = HashMap::new();
-    loop {
-        let mut by_crate: BTreeMap<&str, Vec<&FileFacts>> = BTreeMap::new();
-        for r in results.iter().filter(|r| r.walked.is_some()) {
-            by_crate
-                .entry(&r.unit.crate_key)
-                .or_default()
-                .push(&r.facts);
-        }
-        let crates: Vec<(&str, Vec<&FileFacts>, Vec<String>)> = pool.install(|| {
-            by_crate
-                .into_par_iter()
-                .map(|(key, files)| {
-                    let krate = CrateFacts::build(files.iter().copied());
-                    let fns = krate.reading_fns().map(str::to_owned).collect();
-                    (key, files, fns)
-                })
-                .collect()
-        });
-        let mut gates: HashMap<String, Prefilter> = HashMap::new();
-        for (key, files, reading_fns) in crates {
-            let d = declared.entry(key.to_owned()).or_default();
-            if d.add(files.iter().copied(), reading_fns, settings) {
-                gates.insert(key.to_owned(), d.prefilter());
-            }
-        }
-        let again: Vec<usize> = (0..files.len())
-            // A file walked for its facts already names what it calls; one walked for its
-            // syntax tree alone (or not at all) does not.
-            .filter(|&i| results[i].walked < Some(Needs::Facts))
-            .filter(|&i| gates.contains_key(&units[i].crate_key))
-            .collect();
-        let round: Vec<(usize, FileResult)> = pool.install(|| {
-            again
-                .into_par_iter()
-                .map(|i| {
-                    let gate = Gate::Declared {
-                        prefilter: &gates[&units[i].crate_key],
-                        walked: results[i].walked,
-                    };
-                    (i, check_one(i, gate))
-                })
-                .filter(|(_, r)| !r.unchanged)
-                .collect()
-        });
-        if round.is_empty() {
-            break;
-        }
-        for (i, r) in round {
-            results[i] = r;
-        }
-    }
+    gate::rounds(
+        &pool,
+        settings,
+        &units,
+        &mut results,
+        &mut HashMap::new(),
+        None,
+        &check_one,
+    );
 
     let mut report = Report {
         files_checked: files.len(),
@@ -533,11 +490,22 @@ fn check_file(
     contents: Contents<'_>,
     gate: Gate<'_>,
 ) -> FileResult {
+    check_bytes(settings, file, unit, read(file, contents), gate)
+}
+
+/// [`check_file`] on bytes already read: from disk, the index, or an editor's buffer.
+fn check_bytes(
+    settings: &Settings,
+    file: &WalkedFile,
+    unit: ModuleUnit,
+    bytes: std::io::Result<Vec<u8>>,
+    gate: Gate<'_>,
+) -> FileResult {
     let mut result = FileResult::new(&file.display, unit);
     result.levels = settings.levels_at(&file.path);
     let unparsable =
         |message: String, location| unparsable_file::finding(&file.display, location, message);
-    let bytes = match read(file, contents) {
+    let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
             result.findings.push(
