@@ -278,3 +278,28 @@ fn add_suppressions_silences_every_finding_of_the_demo() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn fix_writes_through_a_link_and_keeps_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (checked, outside) = (dir.path().join("checked"), dir.path().join("outside"));
+    std::fs::create_dir_all(&checked).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let real = outside.join("real.rs");
+    std::fs::write(
+        &real,
+        "// vox-clavis-lint: allow(secret-env-read) -- nothing here reads\nfn f() {}\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&real, checked.join("link.rs")).unwrap();
+    let r = run(&checked, &["check", "--no-config", "--fix", "."]);
+    expect_code(&r, 0);
+    assert!(
+        std::fs::symlink_metadata(checked.join("link.rs"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "fn f() {}\n");
+}

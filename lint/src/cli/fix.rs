@@ -178,8 +178,10 @@ fn diff(
 }
 
 /// Replaces `path`'s contents all at once, keeping its permissions: a crash mid-write
-/// leaves the old file, never half of the new one.
+/// leaves the old file, never half of the new one. A link is followed: its target is
+/// rewritten, the link stays.
 fn write(path: &Path, text: &str) -> std::io::Result<()> {
+    let path = &std::fs::canonicalize(path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(path)?.permissions();
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;

@@ -146,8 +146,11 @@ impl FileResult {
     }
 }
 
-/// Checks `options.paths` with `settings` and returns the sorted report.
-pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunError> {
+/// The files `options.paths` hold that `settings` and `options` do not exclude, each with its
+/// module, and the paths the walk could not enter.
+type Walked = (Vec<WalkedFile>, Vec<ModuleUnit>, Vec<walk::WalkError>);
+
+fn walk_files(settings: &Settings, options: &CheckOptions) -> Result<Walked, RunError> {
     let cwd = std::env::current_dir().map_err(RunError::Cwd)?;
     let mut excludes = Excludes::default();
     excludes.add(&cwd, &options.exclude)?;
@@ -170,6 +173,12 @@ pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunE
         })
         .filter(|(_, unit)| settings.scan.tests || !unit.in_test_dir)
         .unzip();
+    Ok((files, units, walk_errors))
+}
+
+/// Checks `options.paths` with `settings` and returns the sorted report.
+pub fn check(settings: &Settings, options: &CheckOptions) -> Result<Report, RunError> {
+    let (files, units, walk_errors) = walk_files(settings, options)?;
     // `--staged`: what the next commit holds, fetched in one batch.
     let staged = match &options.staged {
         Some(repo) => {

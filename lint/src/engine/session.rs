@@ -7,13 +7,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::gate::{self, Gate};
-use super::{CheckOptions, FileResult, RunError, WORKER_STACK, check_bytes, finish, join};
+use super::{
+    CheckOptions, FileResult, RunError, WORKER_STACK, check_bytes, finish, join, walk_files,
+};
 use crate::analysis::derived::{self, DerivedEnum};
 use crate::analysis::prefilter::{Declared, Prefilter};
 use crate::config::Settings;
 use crate::finding::{Finding, Location};
-use crate::input::unit::{ModuleUnit, UnitFinder};
-use crate::input::walk::{self, Excludes, WalkedFile};
+use crate::input::unit::ModuleUnit;
+use crate::input::walk::{self, WalkedFile};
 use crate::rules::{self, unparsable_file};
 use crate::verdict::baseline::{self, Baseline};
 use crate::verdict::report::Report;
@@ -55,28 +57,7 @@ impl Session {
     /// Checks `options.paths` as [`super::check`] does, reading `options.overlay` instead of
     /// the disk. `options.staged` and `options.changes` are not used.
     pub fn start(settings: &Settings, mut options: CheckOptions) -> Result<Session, RunError> {
-        let cwd = std::env::current_dir().map_err(RunError::Cwd)?;
-        let mut excludes = Excludes::default();
-        excludes.add(&cwd, &options.exclude)?;
-        excludes.add(&settings.base_dir, &settings.scan.exclude)?;
-        for dir in &options.skip {
-            excludes.add(dir, &["**".to_owned()])?;
-        }
-        let roots = if options.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            options.paths.clone()
-        };
-        let (files, walk_errors) = walk::walk(&roots, &excludes, &cwd)?;
-        let mut finder = UnitFinder::default();
-        let (files, units): (Vec<WalkedFile>, Vec<ModuleUnit>) = files
-            .into_iter()
-            .map(|f| {
-                let unit = finder.unit(&walk::absolute(&f.path));
-                (f, unit)
-            })
-            .filter(|(_, unit)| settings.scan.tests || !unit.in_test_dir)
-            .unzip();
+        let (files, units, walk_errors) = walk_files(settings, &options)?;
         let index: HashMap<PathBuf, usize> = files
             .iter()
             .enumerate()
