@@ -103,7 +103,10 @@ fn kept_ranges(text: &str, line: Range<usize>, spans: &[Range<usize>]) -> Vec<Ra
     }
     let mut ranges: Vec<Range<usize>> = wanted
         .into_iter()
-        .map(|r| floor(text, r.start.max(line.start))..floor(text, r.end.min(line.end)))
+        .map(|r| {
+            text.floor_char_boundary(r.start.max(line.start))
+                ..text.floor_char_boundary(r.end.min(line.end))
+        })
         .filter(|r| !r.is_empty())
         .collect();
     ranges.sort_by_key(|r| r.start);
@@ -126,14 +129,6 @@ fn moved_to(pieces: &[Piece], offset: usize) -> usize {
         Some(p) => p.to,
         None => pieces.last().map_or(0, |p| p.to + p.from.len()),
     }
-}
-
-fn floor(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ impl SourceFile {
 
     /// 1-based line and character column of a byte offset (clamped to the text).
     pub fn position(&self, offset: usize) -> Position {
-        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let offset = self.text.floor_char_boundary(offset);
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
         Position {
@@ -84,13 +84,6 @@ impl SourceFile {
     pub fn slice(&self, span: ByteSpan) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")
     }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 #[cfg(test)]

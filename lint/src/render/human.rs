@@ -140,15 +140,8 @@ impl<'a> FindingDiagnostic<'a> {
 
 /// A byte range inside `text` on character boundaries, so miette can always read it.
 fn clamp_span(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let floor = |mut i: usize| {
-        i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let start = floor(start);
-    (start, floor(end).max(start))
+    let start = text.floor_char_boundary(start);
+    (start, text.floor_char_boundary(end).max(start))
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {

@@ -63,7 +63,9 @@ pub fn file(text: &str, findings: &mut [Finding]) -> String {
     // The same value elsewhere: in a comment, a log line, another literal.
     let values: BTreeSet<&str> = ranges
         .iter()
-        .map(|r| &text[floor(text, r.start)..floor(text, r.end.max(r.start))])
+        .map(|r| {
+            &text[text.floor_char_boundary(r.start)..text.floor_char_boundary(r.end.max(r.start))]
+        })
         .filter(|v| v.len() >= MIN_REPEATED)
         .collect();
     if let Ok(repeated) = AhoCorasick::new(&values) {
@@ -89,8 +91,8 @@ pub fn file(text: &str, findings: &mut [Finding]) -> String {
 pub fn mask(text: &str, ranges: &[Range<usize>]) -> String {
     let mut bytes = text.as_bytes().to_vec();
     for r in ranges {
-        let start = floor(text, r.start);
-        let end = ceil(text, r.end.max(start));
+        let start = text.floor_char_boundary(r.start);
+        let end = text.ceil_char_boundary(r.end.max(start));
         for b in &mut bytes[start..end] {
             if *b != b'\n' && *b != b'\r' {
                 *b = b'*';
@@ -143,27 +145,14 @@ fn mask_known(s: &mut String) {
     }
 }
 
-fn floor(text: &str, i: usize) -> usize {
-    let mut i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil(text: &str, i: usize) -> usize {
-    let mut i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 /// The inside of a literal or doc comment at `span`: `".."` without its quotes, `r#".."#`
 /// without `r#"` and `"#`, `/// ..` without `///`. For an expression that joins literals
 /// (`concat!("sk_live_", "..")`), the inside of each; the whole span when it is none of these.
 fn literal_contents(text: &str, span: Range<usize>) -> Vec<Range<usize>> {
-    let (start, end) = (floor(text, span.start), floor(text, span.end));
+    let (start, end) = (
+        text.floor_char_boundary(span.start),
+        text.floor_char_boundary(span.end),
+    );
     let Some(s) = text.get(start..end.max(start)) else {
         return Vec::new();
     };

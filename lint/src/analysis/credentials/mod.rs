@@ -202,7 +202,7 @@ fn verify(text: &str, c: &catalog::Candidate, near: &str) -> bool {
         return true;
     }
     let line = text[..c.range.start].rfind('\n').map_or(0, |n| n + 1);
-    let from = floor_char_boundary(text, c.range.start.saturating_sub(KEYWORD_REACH));
+    let from = text.floor_char_boundary(c.range.start.saturating_sub(KEYWORD_REACH));
     let before = text[from.max(line)..c.range.start].to_ascii_lowercase();
     f.keywords
         .iter()
@@ -249,7 +249,7 @@ const MAX_PEM_LEN: usize = 16 * 1024;
 /// line (or the run of body characters when there is none), if it has a real body.
 fn private_key(text: &str, header: Range<usize>) -> Option<Match> {
     let rest = &text[header.end..];
-    let window = &rest[..floor_char_boundary(rest, MAX_PEM_LEN)];
+    let window = &rest[..rest.floor_char_boundary(MAX_PEM_LEN)];
     let (body, end) = match window.find("-----END") {
         Some(p) if window.as_bytes()[..p].iter().all(|&b| pem_body_byte(b)) => {
             let after = &window[p + "-----END".len()..];
@@ -297,14 +297,6 @@ fn private_key(text: &str, header: Range<usize>) -> Option<Match> {
         kind: Kind::PrivateKey,
         range: header.start..end,
     })
-}
-
-fn floor_char_boundary(text: &str, offset: usize) -> usize {
-    let mut i = offset.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Words that mark a value as made up. Checked case-insensitively anywhere in a token's

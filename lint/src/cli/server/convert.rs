@@ -33,10 +33,7 @@ impl<'t> Lines<'t> {
 
     /// The position of byte `offset` (clamped to the text, and back to a character boundary).
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = self.text.floor_char_boundary(offset);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let column = self.text[self.starts[line]..offset].encode_utf16().count();
         Position::new(to_u32(line), to_u32(column))
