@@ -303,3 +303,27 @@ fn fix_writes_through_a_link_and_keeps_it() {
     );
     assert_eq!(std::fs::read_to_string(&real).unwrap(), "fn f() {}\n");
 }
+
+#[test]
+fn a_file_that_cannot_be_read_does_not_stop_the_others_being_fixed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("binary.rs"), b"fn f() {}\n\xff\xfe\n").unwrap();
+    std::fs::write(
+        dir.path().join("stale.rs"),
+        "// vox-clavis-lint: allow(secret-env-read) -- nothing here reads\nfn g() {}\n",
+    )
+    .unwrap();
+    for args in [
+        &["check", "--no-config", "--fix", "."][..],
+        &["check", "--no-config", "--add-suppressions", "why", "."][..],
+    ] {
+        let r = run(dir.path(), args);
+        // The non-UTF-8 file stays a finding; the run itself does not fail.
+        expect_code(&r, 1);
+        assert!(r.stdout.contains("unparsable-file"), "{}", r.stdout);
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("stale.rs")).unwrap(),
+        "fn g() {}\n"
+    );
+}

@@ -64,6 +64,15 @@ pub(super) fn run(args: &CheckArgs) -> Result<Outcome, Failure> {
         }
         let mut round = 0;
         for (path, findings) in by_file {
+            // A file with nothing to edit is not read: it may be the unreadable or non-UTF-8
+            // file an `unparsable-file` finding is about.
+            let editable = |f: &&Finding| match reason {
+                Some(_) => !UNSUPPRESSIBLE.contains(&f.rule),
+                None => f.fix.as_ref().is_some_and(|x| x.applicability <= allowed),
+            };
+            if !findings.iter().any(editable) {
+                continue;
+            }
             let abs = walk::absolute(Path::new(path));
             let text = match overlay.get(&abs) {
                 Some(t) => t.clone(),
