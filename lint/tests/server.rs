@@ -663,5 +663,25 @@ fn a_configuration_change_is_read_again() {
     );
     let shown = lsp.wait_for("an error message", |m| m["method"] == "window/showMessage");
     assert_eq!(shown["params"]["type"], 1, "{shown}");
+    // A key pasted into the configuration is masked in what the error quotes, as in `check`.
+    let key = "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";
+    std::fs::write(&config, format!("[scan]\nexclude = \"{key}\"\n")).expect("write");
+    lsp.inbox.clear();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&config), "type": 2 }] }),
+    );
+    let shown = lsp.wait_for("the second error", |m| m["method"] == "window/showMessage");
+    assert!(
+        shown["params"]["message"]
+            .as_str()
+            .is_some_and(|s| s.contains("invalid type: string \"****")),
+        "the error quotes the value, masked: {shown}"
+    );
+    assert!(
+        !lsp.inbox.iter().any(|m| m.to_string().contains(key)),
+        "{:#?}",
+        lsp.inbox
+    );
     assert_eq!(lsp.stop(), Some(0));
 }

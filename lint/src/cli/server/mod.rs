@@ -32,6 +32,7 @@ use serde_json::{Value, json};
 use super::args::ServerArgs;
 use super::exit;
 use crate::engine::Progress;
+use crate::render::redact;
 use convert::{Lines, uri_path};
 use workspace::{Client, Document, Workspace, is_config, is_rust};
 
@@ -72,7 +73,10 @@ impl Out {
             .send(Notification::new(method.to_owned(), params).into());
     }
 
+    /// Configuration errors and warnings may quote the file, and a key pasted in the wrong
+    /// place is masked here, as `check` masks it.
     fn log_message(&self, typ: MessageType, message: String) {
+        let message = redact::text(&message);
         self.notify(
             note::LogMessage::METHOD,
             lsp_types::LogMessageParams { typ, message },
@@ -98,6 +102,7 @@ impl Client for Out {
         self.log_message(MessageType::WARNING, message);
     }
     fn error(&self, message: String) {
+        let message = redact::text(&message);
         log_stderr(&message);
         self.notify(
             note::ShowMessage::METHOD,
