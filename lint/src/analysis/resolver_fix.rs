@@ -5,27 +5,22 @@
 
 use syn::spanned::Spanned;
 
+use crate::analysis::matchers::{EnvFn, env_fn};
 use crate::analysis::reads::EnvRead;
 use crate::config::SecretSpec;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::input::source::{ByteSpan, SourceFile};
 
-/// Readers whose call is an expression of its own that a resolver call can stand in for
-/// (not `env!`, evaluated at compile time, nor clap's `#[arg(env)]`).
-const CALL_READERS: &[&str] = &[
-    "std::env::var",
-    "std::env::var_os",
-    "dotenvy::var",
-    "dotenv::var",
-];
-
+/// Only a call that reads one variable (`std::env::var`, `var_os`, `dotenvy::var`) is an
+/// expression a resolver call can stand in for: not `env!` (evaluated at compile time) nor
+/// clap's `#[arg(env)]`.
 pub fn resolver_fix(
     source: &SourceFile,
     file: &syn::File,
     read: &EnvRead,
     spec: &SecretSpec,
 ) -> Option<Fix> {
-    if !CALL_READERS.contains(&read.reader.as_str()) {
+    if !matches!(env_fn(&read.reader), Some(EnvFn::Var)) {
         return None;
     }
     let ty = spec

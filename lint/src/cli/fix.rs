@@ -66,11 +66,14 @@ pub(super) fn run(args: &CheckArgs) -> Result<Outcome, Failure> {
         for (path, findings) in by_file {
             // A file with nothing to edit is not read: it may be the unreadable or non-UTF-8
             // file an `unparsable-file` finding is about.
-            let editable = |f: &&Finding| match reason {
-                Some(_) => !UNSUPPRESSIBLE.contains(&f.rule),
-                None => f.fix.as_ref().is_some_and(|x| x.applicability <= allowed),
-            };
-            if !findings.iter().any(editable) {
+            let findings: Vec<&Finding> = findings
+                .into_iter()
+                .filter(|f| match reason {
+                    Some(_) => !UNSUPPRESSIBLE.contains(&f.rule),
+                    None => f.fix.as_ref().is_some_and(|x| x.applicability <= allowed),
+                })
+                .collect();
+            if findings.is_empty() {
                 continue;
             }
             let abs = walk::absolute(Path::new(path));
@@ -82,11 +85,7 @@ pub(super) fn run(args: &CheckArgs) -> Result<Outcome, Failure> {
             };
             let fixes = match reason {
                 Some(reason) => suppressions(path, &text, &findings, reason),
-                None => findings
-                    .iter()
-                    .filter_map(|f| f.fix.clone())
-                    .filter(|fix| fix.applicability <= allowed)
-                    .collect(),
+                None => findings.iter().filter_map(|f| f.fix.clone()).collect(),
             };
             if fixes.is_empty() {
                 continue;
@@ -128,14 +127,12 @@ pub(super) fn run(args: &CheckArgs) -> Result<Outcome, Failure> {
     })
 }
 
-/// One comment per line that has findings, naming each of their rules once.
+/// One comment per line that has findings (of rules a comment can silence), naming each of
+/// their rules once.
 fn suppressions(path: &str, text: &str, findings: &[&Finding], reason: &str) -> Vec<Fix> {
     let source = SourceFile::new(path.into(), path.to_owned(), text.to_owned());
     let mut lines: BTreeMap<usize, (usize, Vec<&str>)> = BTreeMap::new();
-    for f in findings
-        .iter()
-        .filter(|f| !UNSUPPRESSIBLE.contains(&f.rule))
-    {
+    for f in findings {
         let (_, rules) = lines
             .entry(f.location.start.line)
             .or_insert((f.location.span.start, Vec::new()));
@@ -163,14 +160,11 @@ fn diff(
     first: &[Finding],
     report: &Report,
 ) -> String {
-    let of = |findings: &mut dyn Iterator<Item = &Finding>, path: &str| -> Vec<Finding> {
-        findings.filter(|f| f.path == path).cloned().collect()
-    };
     let mut out = String::new();
     for (abs, (path, before)) in originals {
         let after = &overlay[abs];
-        let mut then = of(&mut first.iter(), path);
-        let mut now = of(&mut report.findings.iter().chain(&report.suppressed), path);
+        let mut then = in_file(first, path);
+        let mut now = in_file(report.findings.iter().chain(&report.suppressed), path);
         let (before, after) = (
             redact::file(before, &mut then),
             redact::file(after, &mut now),
@@ -184,6 +178,14 @@ fn diff(
         );
     }
     out
+}
+
+fn in_file<'f>(findings: impl IntoIterator<Item = &'f Finding>, path: &str) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter(|f| f.path == path)
+        .cloned()
+        .collect()
 }
 
 /// Replaces `path`'s contents all at once, keeping its permissions: a crash mid-write

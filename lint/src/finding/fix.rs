@@ -18,6 +18,16 @@ pub enum Applicability {
     Unsafe,
 }
 
+impl Applicability {
+    /// As JSON and SARIF write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
 /// Replace `location`'s bytes by `replacement` (insert when empty, delete when empty text).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::{RenderOptions, doc_url, one_based};
 use crate::finding::RuleMeta;
-use crate::finding::{Applicability, Finding, Severity};
+use crate::finding::{Finding, Severity};
 use crate::verdict::report::Report;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -379,13 +379,7 @@ fn result(f: &Finding, metas: &[&'static RuleMeta], prefix: &str) -> SarifResult
                         })
                         .collect(),
                 }],
-                properties: BTreeMap::from([(
-                    "applicability",
-                    match fix.applicability {
-                        Applicability::Safe => "safe",
-                        Applicability::Unsafe => "unsafe",
-                    },
-                )]),
+                properties: BTreeMap::from([("applicability", fix.applicability.as_str())]),
             })
             .collect(),
     }
